@@ -1,0 +1,81 @@
+"""The `booker` command: up, serve, worker, migrate, demo-data, create-admin, psql."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from booker import ROOT
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from booker.cluster import Cluster
+
+    cluster = Cluster(Path(os.environ.get("BOOKER_VAR", ROOT / "var")),
+                      int(os.environ.get("BOOKER_PG_PORT", "54329")))
+    if not cluster.running():
+        sys.exit("no DATABASE_URL and the embedded cluster is not running: start it with `booker up`")
+    return cluster.url
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from booker import migrate
+
+    url = _database_url(args)
+    if args.status:
+        applied = migrate.applied_migrations(url)
+        pending = migrate.pending_migrations(url)
+        for m in applied:
+            print(f"applied  {m}")
+        for m in pending:
+            print(f"pending  {m}")
+        return 1 if pending else 0
+    done = migrate.migrate(url)
+    print(f"applied {len(done)} migration(s); functions, views and grants re-loaded")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from booker import demo
+
+    if demo.load(_database_url(args)):
+        print("demo data loaded")
+    else:
+        print("database not empty: demo data not loaded")
+    return 0
+
+
+def cmd_psql(args: argparse.Namespace) -> int:
+    os.execvp("psql", ["psql", _database_url(args), *args.rest])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="booker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply migrations, then re-load functions, views and grants")
+    p.add_argument("--status", action="store_true", help="list applied and pending migrations")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo-data", help="load the demo data into an empty database")
+    p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("psql", help="open psql on the database")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_psql)
+
+    from booker import runner
+
+    runner.add_commands(sub)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

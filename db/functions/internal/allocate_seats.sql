@@ -1,0 +1,55 @@
+-- Choose p_count free seats of a multi-seat resource for a blocked range.
+--
+-- Fast path: a per-(resource, range) cursor, locked with its row, hands out the next
+-- seats in O(1), so a filling session stays fast. Slow path (p_scan, or the cursor ran
+-- past the capacity): subtract the union of seats held by overlapping blocking bookings
+-- from [1, capacity] and take the first free ones, which fills holes left by
+-- cancellations. Returns NULL when not enough seats are free. The exclusion constraint
+-- remains the guard: a wrong guess fails with 23P01, never oversells.
+CREATE FUNCTION internal.allocate_seats(
+    p_resource uuid, p_blocked tstzrange, p_count integer, p_capacity integer,
+    p_scan boolean DEFAULT false, p_ignore uuid DEFAULT NULL
+) RETURNS int4multirange
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_next integer;
+    v_free int4multirange;
+    v_range int4range;
+    v_need integer := p_count;
+    v_take integer;
+    v_result int4multirange := '{}';
+BEGIN
+    INSERT INTO booking.seat_cursors AS c (resource_id, during)
+    VALUES (p_resource, p_blocked)
+    ON CONFLICT (resource_id, during) DO UPDATE SET next_seat = c.next_seat
+    RETURNING next_seat INTO v_next;
+
+    IF NOT p_scan AND v_next + p_count - 1 <= p_capacity THEN
+        UPDATE booking.seat_cursors SET next_seat = v_next + p_count
+         WHERE resource_id = p_resource AND during = p_blocked;
+        RETURN int4multirange(int4range(v_next, v_next + p_count));
+    END IF;
+
+    SELECT int4multirange(int4range(1, p_capacity + 1)) - coalesce(range_agg(x.seat), '{}')
+      INTO v_free
+      FROM booking.bookings b
+      CROSS JOIN LATERAL unnest(b.seats) AS x(seat)
+     WHERE b.resource_id = p_resource
+       AND b.status IN ('held', 'pending', 'confirmed')
+       AND b.blocked && p_blocked
+       AND NOT (b.status = 'held' AND b.hold_expires_at <= now())
+       AND b.id IS DISTINCT FROM p_ignore;
+
+    FOR v_range IN SELECT r FROM unnest(v_free) AS r ORDER BY lower(r) LOOP
+        v_take := least(v_need, upper(v_range) - lower(v_range));
+        v_result := v_result + int4multirange(int4range(lower(v_range), lower(v_range) + v_take));
+        v_need := v_need - v_take;
+        EXIT WHEN v_need = 0;
+    END LOOP;
+    IF v_need > 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN v_result;
+END
+$$;

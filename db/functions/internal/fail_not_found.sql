@@ -1,0 +1,8 @@
+-- Raise RB404 for an object that does not exist or that the actor may not see.
+CREATE FUNCTION internal.fail_not_found(p_what text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', MESSAGE = p_what || ' not found';
+END
+$$;

@@ -1,0 +1,97 @@
+-- Every slot of a service that starts in [p_from, p_to), per resource, with its state.
+--
+-- Slots are generated in real time, not wall-clock time: each rule's local window
+-- [day + start_time, day + end_time) is converted to instants in the resource's zone
+-- and stepped through by the slot step. A spring-forward day therefore never yields
+-- a slot at a local time that does not exist, and a fall-back day yields each real
+-- instant once (a 25-hour day has 25 hours of slots, a 23-hour day 23).
+--
+-- state: available | booked | past | too_soon | too_far | closed
+-- seats_left: seats free on this resource for the whole blocked range
+-- (capacity minus the union of seats held by blocking bookings; lapsed holds ignored).
+CREATE FUNCTION internal.slot_candidates(p_service booking.services, p_from timestamptz, p_to timestamptz)
+    RETURNS TABLE (
+        resource_id uuid,
+        starts_at   timestamptz,
+        ends_at     timestamptz,
+        blocked     tstzrange,
+        capacity    integer,
+        seats_left  integer,
+        state       text
+    )
+    LANGUAGE sql STABLE
+    AS $$
+    WITH res AS (
+        SELECT r.id, r.capacity, r.timezone
+        FROM booking.service_resources sr
+        JOIN booking.resources r ON r.id = sr.resource_id
+        WHERE sr.service_id = p_service.id AND r.active
+    ),
+    windows AS (
+        SELECT res.id AS resource_id, lower(p_service.fixed_window) AS opens, upper(p_service.fixed_window) AS closes
+        FROM res
+        WHERE p_service.fixed_window IS NOT NULL
+        UNION ALL
+        SELECT res.id,
+               (d.day::date + ar.start_time) AT TIME ZONE res.timezone,
+               (d.day::date + ar.end_time) AT TIME ZONE res.timezone
+        FROM res
+        CROSS JOIN LATERAL generate_series(
+            (p_from AT TIME ZONE res.timezone)::date - 1,
+            (p_to AT TIME ZONE res.timezone)::date,
+            interval '1 day') AS d(day)
+        JOIN booking.availability_rules ar
+          ON ar.resource_id = res.id
+         AND ar.weekday = extract(isodow FROM d.day)
+         AND (ar.valid_from IS NULL OR d.day::date >= ar.valid_from)
+         AND (ar.valid_until IS NULL OR d.day::date <= ar.valid_until)
+        WHERE p_service.fixed_window IS NULL
+    ),
+    slots AS (
+        SELECT DISTINCT w.resource_id, s.at AS starts_at
+        FROM windows w
+        CROSS JOIN LATERAL generate_series(
+            w.opens,
+            w.closes - make_interval(mins => p_service.duration_minutes),
+            make_interval(mins => p_service.slot_step_minutes)) AS s(at)
+        WHERE s.at >= p_from AND s.at < p_to AND booking.on_grid(s.at)
+    )
+    SELECT sl.resource_id,
+           sl.starts_at,
+           sl.starts_at + make_interval(mins => p_service.duration_minutes),
+           b.blocked,
+           res.capacity,
+           CASE WHEN closed.yes THEN 0 ELSE res.capacity - taken.seats END,
+           CASE
+               WHEN sl.starts_at < now() THEN 'past'
+               WHEN sl.starts_at < now() + make_interval(mins => p_service.min_notice_minutes) THEN 'too_soon'
+               WHEN sl.starts_at > now() + make_interval(days => p_service.max_advance_days) THEN 'too_far'
+               WHEN closed.yes THEN 'closed'
+               WHEN res.capacity - taken.seats < 1 THEN 'booked'
+               ELSE 'available'
+           END
+    FROM slots sl
+    JOIN res ON res.id = sl.resource_id
+    CROSS JOIN LATERAL (
+        SELECT tstzrange(
+            sl.starts_at - make_interval(mins => p_service.buffer_before_minutes),
+            sl.starts_at + make_interval(mins => p_service.duration_minutes + p_service.buffer_after_minutes)
+        ) AS blocked
+    ) b
+    CROSS JOIN LATERAL (
+        SELECT EXISTS (
+            SELECT 1 FROM booking.closures c
+            WHERE c.resource_id = sl.resource_id
+              AND c.during && tstzrange(sl.starts_at, sl.starts_at + make_interval(mins => p_service.duration_minutes))
+        ) AS yes
+    ) closed
+    CROSS JOIN LATERAL (
+        SELECT coalesce(booking.multirange_size(range_agg(x.seat)), 0) AS seats
+        FROM booking.bookings bk
+        CROSS JOIN LATERAL unnest(bk.seats) AS x(seat)
+        WHERE bk.resource_id = sl.resource_id
+          AND bk.status IN ('held', 'pending', 'confirmed')
+          AND bk.blocked && b.blocked
+          AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now())
+    ) taken
+$$;

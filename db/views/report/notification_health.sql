@@ -1,0 +1,13 @@
+-- Outbox health: counts by status, the age of the oldest unsent message, and the
+-- failures of the last 24 hours with their last error.
+CREATE VIEW report.notification_health AS
+SELECT st.status::text AS status,
+       count(n.id) AS messages,
+       CASE WHEN st.status IN ('pending', 'sending')
+            THEN extract(epoch FROM now() - min(n.created_at))::integer END AS oldest_age_seconds,
+       count(n.id) FILTER (WHERE st.status = 'failed' AND n.created_at > now() - interval '24 hours')
+           AS failed_last_24h,
+       (array_agg(n.last_error ORDER BY n.id DESC) FILTER (WHERE n.last_error IS NOT NULL))[1] AS last_error
+  FROM unnest(enum_range(NULL::booking.notification_status)) AS st(status)
+  LEFT JOIN booking.notification_log n ON n.status = st.status
+ GROUP BY st.status;

@@ -1,0 +1,65 @@
+"""Shared fixtures: a throwaway PostgreSQL cluster (pytest-postgresql) whose template
+database is migrated once; every test gets a fresh clone of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+from pytest_postgresql import factories
+from pytest_postgresql.executors import PostgreSQLExecutor
+
+from booker import demo
+from booker.migrate import migrate
+
+
+def conninfo(host: str, port: int, user: str, dbname: str, password: str | None = None) -> str:
+    return make_conninfo(host=host, port=port, user=user, dbname=dbname, password=password or None)
+
+
+def load_schema(host: str, port: int, user: str, dbname: str, password: str | None = None, **_: object) -> None:
+    url = conninfo(host, port, user, dbname, password)
+    migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
+        # booker_app and booker_report log in with these passwords in tests only.
+        conn.execute("ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'")
+        conn.execute("ALTER ROLE booker_report LOGIN PASSWORD 'booker_report'")
+
+
+postgresql_proc = factories.postgresql_proc(
+    load=[load_schema],
+    # Tests are about behaviour, not durability: skip fsync to keep them fast.
+    postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+)
+postgresql = factories.postgresql("postgresql_proc")
+
+
+@pytest.fixture
+def db_url(postgresql: psycopg.Connection, postgresql_proc: PostgreSQLExecutor) -> str:
+    """Owner connection string of this test's fresh, migrated database."""
+    info = postgresql.info
+    return conninfo(info.host, info.port, info.user, info.dbname, postgresql_proc.password)
+
+
+@pytest.fixture
+def app_db_url(db_url: str) -> str:
+    """The same database as booker_app, the role the edge and worker log in as."""
+    params = psycopg.conninfo.conninfo_to_dict(db_url)
+    params.update(user="booker_app", password="booker_app")
+    return make_conninfo(**params)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def demo_url(db_url: str) -> str:
+    """A fresh database with the demo data of SPEC §7 loaded."""
+    demo.load(db_url)
+    return db_url
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(db_url, autocommit=True) as c:
+        yield c
