@@ -1,0 +1,150 @@
+"""Configuration from the environment, validated at start-up.
+
+Every setting Booker reads is declared here (and documented in .env.example); a
+missing or invalid one stops start-up with one clear line per problem.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; str() is one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    secret: str = DEV_SECRET
+    environment: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = "http://127.0.0.1:8080"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "Booker <booker@localhost>"
+    mail_dir: str = "var/mail"
+    db_pool_size: int = 10
+    log_format: str = "auto"
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
+
+
+NAMES = {
+    "DATABASE_URL": "database_url",
+    "BOOKER_SECRET": "secret",
+    "BOOKER_ENV": "environment",
+    "BOOKER_HOST": "host",
+    "BOOKER_PORT": "port",
+    "BOOKER_PUBLIC_URL": "public_url",
+    "SMTP_HOST": "smtp_host",
+    "SMTP_PORT": "smtp_port",
+    "SMTP_USERNAME": "smtp_username",
+    "SMTP_PASSWORD": "smtp_password",
+    "SMTP_STARTTLS": "smtp_starttls",
+    "BOOKER_MAIL_FROM": "mail_from",
+    "BOOKER_MAIL_DIR": "mail_dir",
+    "BOOKER_DB_POOL_SIZE": "db_pool_size",
+    "BOOKER_LOG_FORMAT": "log_format",
+}
+
+
+def _port(name: str, value: str, problems: list[str]) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        problems.append(f"{name}={value!r} is not a port number (1-65535)")
+        return 0
+    if not 1 <= port <= 65535:
+        problems.append(f"{name}={value!r} is not a port number (1-65535)")
+    return port
+
+
+def _bool(name: str, value: str, problems: list[str]) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off", ""):
+        return False
+    problems.append(f"{name}={value!r} is not a boolean (true/false)")
+    return False
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings; raises SettingsError listing every problem."""
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    values: dict[str, object] = {}
+
+    environment = env.get("BOOKER_ENV", "development")
+    if environment not in ("development", "production", "test"):
+        problems.append(f"BOOKER_ENV={environment!r} must be development, production or test")
+    values["environment"] = environment
+
+    if url := env.get("DATABASE_URL"):
+        if urlsplit(url).scheme not in ("postgresql", "postgres") and "dbname=" not in url:
+            problems.append("DATABASE_URL must be a postgresql:// URL")
+        values["database_url"] = url
+
+    secret = env.get("BOOKER_SECRET")
+    if secret:
+        if len(secret) < 32:
+            problems.append("BOOKER_SECRET must be at least 32 characters")
+        values["secret"] = secret
+    elif environment != "development":
+        problems.append("BOOKER_SECRET is required outside development (32+ random characters)")
+
+    if "BOOKER_HOST" in env:
+        values["host"] = env["BOOKER_HOST"]
+    if "BOOKER_PORT" in env:
+        values["port"] = _port("BOOKER_PORT", env["BOOKER_PORT"], problems)
+    port = values.get("port", Settings.port)
+    public = env.get("BOOKER_PUBLIC_URL") or f"http://{values.get('host', Settings.host)}:{port}"
+    if urlsplit(public).scheme not in ("http", "https") or not urlsplit(public).netloc:
+        problems.append(f"BOOKER_PUBLIC_URL={public!r} must be an http(s) URL")
+    values["public_url"] = public.rstrip("/")
+
+    if "SMTP_HOST" in env:
+        values["smtp_host"] = env["SMTP_HOST"]
+    if "SMTP_PORT" in env:
+        values["smtp_port"] = _port("SMTP_PORT", env["SMTP_PORT"], problems)
+    values["smtp_username"] = env.get("SMTP_USERNAME") or None
+    values["smtp_password"] = env.get("SMTP_PASSWORD") or None
+    if "SMTP_STARTTLS" in env:
+        values["smtp_starttls"] = _bool("SMTP_STARTTLS", env["SMTP_STARTTLS"], problems)
+    if "BOOKER_MAIL_FROM" in env:
+        if "@" not in env["BOOKER_MAIL_FROM"]:
+            problems.append("BOOKER_MAIL_FROM must contain an email address")
+        values["mail_from"] = env["BOOKER_MAIL_FROM"]
+    if "BOOKER_MAIL_DIR" in env:
+        values["mail_dir"] = env["BOOKER_MAIL_DIR"]
+    if "BOOKER_DB_POOL_SIZE" in env:
+        try:
+            values["db_pool_size"] = int(env["BOOKER_DB_POOL_SIZE"])
+            if not 1 <= int(env["BOOKER_DB_POOL_SIZE"]) <= 200:
+                raise ValueError
+        except ValueError:
+            problems.append("BOOKER_DB_POOL_SIZE must be a whole number from 1 to 200")
+    if "BOOKER_LOG_FORMAT" in env:
+        if env["BOOKER_LOG_FORMAT"] not in ("auto", "json", "text"):
+            problems.append("BOOKER_LOG_FORMAT must be auto, json or text")
+        values["log_format"] = env["BOOKER_LOG_FORMAT"]
+
+    if problems:
+        raise SettingsError(problems)
+    return Settings(**values)  # type: ignore[arg-type]
