@@ -1,0 +1,103 @@
+"""The benchmark context: one throwaway PostgreSQL cluster with durable settings
+(fsync and synchronous_commit on, as in production), and fresh migrated databases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+from booker import demo
+from booker.cluster import pg_bindir
+from booker.migrate import migrate
+
+Row = tuple[str, str, str]  # scenario, measured figure, target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class BenchContext:
+    root: Path
+    port: int = field(default_factory=free_port)
+    databases: int = 0
+
+    def start(self) -> None:
+        data = self.root / "data"
+        subprocess.run([str(pg_bindir() / "initdb"), "-D", str(data), "-U", "bench", "-A", "trust",
+                        "--no-instructions"], check=True, capture_output=True)
+        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=500 "
+                "-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min")
+        subprocess.run([str(pg_bindir() / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"), "-w",
+                        "-o", opts, "start"], check=True, capture_output=True)
+
+    def stop(self) -> None:
+        subprocess.run([str(pg_bindir() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w",
+                        "stop"], capture_output=True, check=False)
+
+    def url(self, dbname: str = "postgres", user: str = "bench", password: str | None = None) -> str:
+        return make_conninfo(host="127.0.0.1", port=self.port, user=user, dbname=dbname, password=password)
+
+    def new_database(self, with_demo: bool = True) -> str:
+        """A fresh migrated database (with demo data by default); returns the owner's conninfo."""
+        self.databases += 1
+        name = f"bench{self.databases}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'booker_app') THEN "
+                         "ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'; END IF; END $$")
+        url = self.url(name)
+        migrate(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'")
+        if with_demo:
+            demo.load(url)
+        return url
+
+    def app_url(self, owner_url: str) -> str:
+        """The same database as booker_app (the edge's and worker's role)."""
+        params = psycopg.conninfo.conninfo_to_dict(owner_url)
+        params.update(user="booker_app", password="booker_app")
+        return make_conninfo(**params)  # type: ignore[arg-type]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.elapsed = time.perf_counter() - self.start
+
+
+def make_context() -> BenchContext:
+    root = Path(tempfile.mkdtemp(prefix="booker-bench-"))
+    ctx = BenchContext(root)
+    ctx.start()
+    return ctx
+
+
+def cleanup(ctx: BenchContext) -> None:
+    ctx.stop()
+    if not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(ctx.root, ignore_errors=True)
