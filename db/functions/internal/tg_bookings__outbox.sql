@@ -1,5 +1,5 @@
 -- AFTER INSERT OR UPDATE on booking.bookings: queue the emails a change causes (I3),
--- in the same transaction, then wake the worker. Each row carries a snapshot of what
+-- in the same transaction (tg_notification_log__notify wakes the worker). Each row carries a snapshot of what
 -- the email shows, so a later change never rewrites an earlier message.
 CREATE FUNCTION internal.tg_bookings__outbox() RETURNS trigger
     LANGUAGE plpgsql
@@ -72,9 +72,6 @@ BEGIN
       FROM unnest(v_kinds) AS k
      WHERE CASE WHEN k LIKE 'customer%' THEN v_customer ELSE v_provider END IS NOT NULL;
 
-    IF FOUND THEN
-        PERFORM pg_notify('notification_ready', '');
-    END IF;
     RETURN NULL;
 END
 $$;
