@@ -7,9 +7,12 @@ missing or invalid one stops start-up with one clear line per problem.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from booker import ROOT
 
 DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
 
@@ -36,9 +39,12 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = False
     mail_from: str = "Booker <booker@localhost>"
-    mail_dir: str = "var/mail"
+    mail_dir: str = str(ROOT / "var" / "mail")
     db_pool_size: int = 10
     log_format: str = "auto"
+    log_level: str = "info"
+    var_dir: str = str(ROOT / "var")
+    pg_port: int = 54329
 
     @property
     def development(self) -> bool:
@@ -61,7 +67,11 @@ NAMES = {
     "BOOKER_MAIL_DIR": "mail_dir",
     "BOOKER_DB_POOL_SIZE": "db_pool_size",
     "BOOKER_LOG_FORMAT": "log_format",
+    "BOOKER_LOG_LEVEL": "log_level",
+    "BOOKER_VAR": "var_dir",
+    "BOOKER_PG_PORT": "pg_port",
 }
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def _port(name: str, value: str, problems: list[str]) -> int:
@@ -131,8 +141,14 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if "@" not in env["BOOKER_MAIL_FROM"]:
             problems.append("BOOKER_MAIL_FROM must contain an email address")
         values["mail_from"] = env["BOOKER_MAIL_FROM"]
-    if "BOOKER_MAIL_DIR" in env:
-        values["mail_dir"] = env["BOOKER_MAIL_DIR"]
+    if env.get("BOOKER_VAR"):
+        values["var_dir"] = os.path.abspath(env["BOOKER_VAR"])
+    if "BOOKER_PG_PORT" in env:
+        values["pg_port"] = _port("BOOKER_PG_PORT", env["BOOKER_PG_PORT"], problems)
+    if env.get("BOOKER_MAIL_DIR"):
+        values["mail_dir"] = os.path.abspath(env["BOOKER_MAIL_DIR"])
+    elif "var_dir" in values:
+        values["mail_dir"] = os.path.join(str(values["var_dir"]), "mail")
     if "BOOKER_DB_POOL_SIZE" in env:
         try:
             values["db_pool_size"] = int(env["BOOKER_DB_POOL_SIZE"])
@@ -144,7 +160,39 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if env["BOOKER_LOG_FORMAT"] not in ("auto", "json", "text"):
             problems.append("BOOKER_LOG_FORMAT must be auto, json or text")
         values["log_format"] = env["BOOKER_LOG_FORMAT"]
+    if "BOOKER_LOG_LEVEL" in env:
+        if env["BOOKER_LOG_LEVEL"].lower() not in LOG_LEVELS:
+            problems.append(f"BOOKER_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        values["log_level"] = env["BOOKER_LOG_LEVEL"].lower()
 
     if problems:
         raise SettingsError(problems)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def check_database(url: str, timeout: int = 5) -> None:
+    """Connect once; raises SettingsError with one line naming the server when that fails."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=timeout) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+        where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+        first = (str(exc).strip().splitlines() or ["no answer"])[0]
+        reason = first.rsplit("failed: ", 1)[-1].strip()
+        raise SettingsError([f"DATABASE_URL: cannot connect to {where}: {reason}"]) from exc
+
+
+def load_or_exit(env: Mapping[str, str] | None = None, *, check_db: bool = False) -> Settings:
+    """What commands call at start-up: every problem on its own line on stderr, then exit 2."""
+    try:
+        settings = load(env)
+        if check_db and settings.database_url:
+            check_database(settings.database_url)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"booker: {problem}", file=sys.stderr)
+        sys.exit(2)
+    return settings
