@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
     runner.add_commands(sub)
 
+    from booker import accounts
+
+    accounts.add_commands(sub)
+
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

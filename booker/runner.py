@@ -1,53 +1,266 @@
 """`booker up`: the embedded cluster (when DATABASE_URL is unset), migrations, demo data,
-and the processes of the system, stopped together on Ctrl-C or SIGTERM."""
+and the processes of the system, stopped together on Ctrl-C or SIGTERM.
+
+Each child (edge, worker, SMTP sink) runs in its own process group, so a signal meant
+for one reaches everything it spawned and nothing else; on the way out `up` sends each
+group SIGTERM, waits, escalates to SIGKILL after a grace period, and only then stops
+the embedded cluster. A child that dies on its own takes the whole system down with a
+non-zero exit: half a system that looks alive is worse than none.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import signal
+import socket
+import subprocess
 import sys
-import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
-from booker import ROOT
+import psycopg
+
+from booker.settings import Settings, load_or_exit
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
+GRACE_SECONDS = 15.0
+READY_TIMEOUT = 60.0
+
+
+class Stop(Exception):
+    """Raised in the main thread by SIGINT/SIGTERM, so start-up and supervision unwind alike."""
+
+
+def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def say(message: str) -> None:
+    print(f"booker: {message}", file=sys.stderr, flush=True)
+
+
+def port_taken(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1.0)
+        return s.connect_ex(("127.0.0.1" if host in ("0.0.0.0", "", "::") else host, port)) == 0
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, sig)
+
+
+def spawn(name: str, command: str, env: dict[str, str]) -> Child:
+    process = subprocess.Popen([sys.executable, "-m", "booker.cli", command], env=env,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    return Child(name, process)
+
+
+def stop_children(children: list[Child], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM every group (edge first: it stops taking requests), wait, then SIGKILL what is left."""
+    for child in children:
+        if child.process.poll() is None:
+            say(f"stopping {child.name} (pid {child.pid})")
+        child.signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{child.name} did not stop within {grace:.0f} s: killing it")
+            child.signal_group(signal.SIGKILL)
+            child.process.wait()
+    # The leaders are reaped; anything they spawned in their group goes too.
+    for child in children:
+        end = time.monotonic() + 5
+        while child.group_alive() and time.monotonic() < end:
+            time.sleep(0.05)
+        if child.group_alive():
+            child.signal_group(signal.SIGKILL)
+
+
+def wait_ready(url: str, children: list[Child], timeout: float = READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        for child in children:
+            if child.process.poll() is not None:
+                raise RuntimeError(f"{child.name} exited with code {child.process.returncode} "
+                                   "during start-up")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except urllib.error.HTTPError as exc:
+            last = f"HTTP {exc.code}"
+        except (OSError, urllib.error.URLError) as exc:
+            last = str(getattr(exc, "reason", exc))
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} was not ready after {timeout:.0f} s ({last})")
+
+
+def child_database_url(cluster_url: str) -> str:
+    """Edge and worker log in as booker_app, the role with only the rights they need.
+    The embedded cluster trusts loopback, so the role needs LOGIN and no password."""
+    with psycopg.connect(cluster_url, autocommit=True) as conn:
+        conn.execute("ALTER ROLE booker_app LOGIN")
+    return cluster_url.replace("://booker@", "://booker_app@", 1)
+
+
+def demo_admin_present(url: str) -> bool:
+    from booker import demo
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT 1 FROM booking.users WHERE lower(email) = %s AND role = 'admin'",
+                           (demo.ADMIN_EMAIL,)).fetchone()
+    return row is not None
+
+
+def mail_sink_wanted(args: argparse.Namespace) -> bool:
+    return not args.no_mail_sink and os.environ.get("SMTP_HOST", "") in LOOPBACK
+
+
+def write_state(settings: Settings, children: list[Child], cluster_pid: int | None) -> Path:
+    """var/run/up.json: what this `up` started, for people (and tests) who want to check."""
+    path = Path(settings.var_dir) / "run" / "up.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {"pid": os.getpid(), "children": {c.name: c.pid for c in children}, "postgres": cluster_pid,
+             "url": settings.public_url}
+    path.write_text(json.dumps(state, indent=2) + "\n")
+    return path
+
+
+def postmaster_pid(data: Path) -> int | None:
+    try:
+        return int((data / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_signal)
+    settings = load_or_exit(check_db=True)
+    try:
+        return _up(args, settings)
+    except Stop:
+        return 0
+    except (RuntimeError, psycopg.Error) as exc:
+        say(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        return 1
+
+
+def _up(args: argparse.Namespace, settings: Settings) -> int:
     from booker import demo, migrate
     from booker.cluster import Cluster
 
-    var = Path(os.environ.get("BOOKER_VAR", ROOT / "var"))
-    cluster = None
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        cluster = Cluster(var, int(os.environ.get("BOOKER_PG_PORT", "54329")))
-        cluster.start()
-        url = cluster.url
+    sink = mail_sink_wanted(args)
+    if not args.once:
+        if port_taken(settings.host, settings.port):
+            raise RuntimeError(f"BOOKER_PORT={settings.port} is taken by another program; "
+                               "choose another port")
+        if sink and port_taken("127.0.0.1", settings.smtp_port):
+            raise RuntimeError(f"SMTP_PORT={settings.smtp_port} (the mail sink) is taken; "
+                               "choose another port")
+
+    cluster: Cluster | None = None
+    children: list[Child] = []
     try:
+        if settings.database_url:
+            url = app_url = settings.database_url
+        else:
+            cluster = Cluster(Path(settings.var_dir), settings.pg_port)
+            say(f"starting the embedded PostgreSQL in {cluster.data} (port {settings.pg_port})")
+            cluster.start()
+            url = cluster.url
         migrate.migrate(url)
         if demo.load(url):
-            print("demo data loaded")
-        print(f"database ready: {url}")
-        print("  connect with: booker psql   (or: psql " + url + ")")
-        print(f"  demo admin:  {demo.ADMIN_EMAIL} / {demo.ADMIN_PASSWORD}")
-        print(f"  demo member: {demo.MEMBER_EMAIL} / {demo.MEMBER_PASSWORD}")
-        sys.stdout.flush()
+            say("demo data loaded")
+        if cluster is not None:
+            app_url = child_database_url(url)
         if args.once:
+            print(f"database ready: {url}", flush=True)
             return 0
-        stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        print("press Ctrl-C to stop")
-        stop.wait()
-        return 0
+
+        env = dict(os.environ, DATABASE_URL=app_url, BOOKER_VAR=settings.var_dir,
+                   BOOKER_MAIL_DIR=settings.mail_dir, PYTHONUNBUFFERED="1")
+        if sink:
+            Path(settings.mail_dir).mkdir(parents=True, exist_ok=True)
+            env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(settings.smtp_port))
+            children.append(spawn("mail sink", "mail-sink", env))
+        children.append(spawn("worker", "worker", env))
+        children.append(spawn("edge", "serve", env))
+        write_state(settings, children, postmaster_pid(cluster.data) if cluster else None)
+
+        local = settings.host if settings.host not in ("0.0.0.0", "", "::") else "127.0.0.1"
+        wait_ready(f"http://{local}:{settings.port}/ready", children)
+        banner(settings, url, sink, demo_admin_present(url))
+
+        while True:
+            for child in children:
+                if child.process.poll() is not None:
+                    raise RuntimeError(f"{child.name} exited with code {child.process.returncode}; "
+                                       "stopping everything")
+            time.sleep(0.5)
     finally:
+        # A second Ctrl-C must not interrupt the clean-up half way.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+        stop_children(list(reversed(children)))
         if cluster is not None and not args.keep_db:
+            say("stopping the embedded PostgreSQL")
             cluster.stop()
+        if children:
+            say("stopped")
+
+
+def banner(settings: Settings, url: str, sink: bool, demo_admin: bool) -> None:
+    from booker import demo
+
+    lines = [f"Booker is running at {settings.public_url}/"]
+    if demo_admin:
+        lines += [f"  demo admin:   {demo.ADMIN_EMAIL} / {demo.ADMIN_PASSWORD}",
+                  f"  demo member:  {demo.MEMBER_EMAIL} / {demo.MEMBER_PASSWORD}"]
+    if sink:
+        lines.append(f"  emails:       saved as .eml files in {settings.mail_dir} "
+                     f"(SMTP sink on 127.0.0.1:{settings.smtp_port}); listed under /admin")
+    else:
+        lines.append(f"  emails:       sent through {settings.smtp_host}:{settings.smtp_port}")
+    lines += [f"  database:     {url}   (booker psql)",
+              f"  metrics:      {settings.public_url}/metrics",
+              "Press Ctrl-C to stop."]
+    print("\n".join(lines), flush=True)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("up", help="start everything (embedded database unless DATABASE_URL is set)")
     p.add_argument("--once", action="store_true", help="prepare the database, then exit")
     p.add_argument("--keep-db", action="store_true", help="leave the embedded database running on exit")
+    p.add_argument("--no-mail-sink", action="store_true",
+                   help="do not start the development SMTP sink (use SMTP_HOST/SMTP_PORT as they are)")
     p.set_defaults(func=cmd_up)
