@@ -39,7 +39,8 @@ def create_admin(database_url: str, email: str, password: str, name: str | None 
         if row:
             return False
         conn.execute("INSERT INTO booking.users (email, name, role, password_hash) "
-                     "VALUES (%s, %s, 'admin', %s)", (email, name or email.split("@", 1)[0], hash_password(password)))
+                     "VALUES (%s, %s, 'admin', %s)",
+                     (email, name or email.split("@", 1)[0], hash_password(password)))
         return True
 
 
