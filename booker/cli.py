@@ -77,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
 
     accounts.add_commands(sub)
 
+    from edge import serve
+
+    serve.add_commands(sub)
+
+    from booker import mailsink
+    from worker import main as worker_main
+
+    worker_main.add_commands(sub)
+    mailsink.add_commands(sub)
+
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -1,0 +1,96 @@
+"""The connection pool and the typed application keys the edge shares.
+
+Every database call goes through `query()`/`query_one()`/`transaction()`: they take a
+pooled connection, retry once on a serialization failure (40001) and let other
+errors reach the error middleware, which maps them through the one SQLSTATE table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, LiteralString
+
+import psycopg
+from aiohttp import web
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from booker.settings import Settings
+
+POOL = web.AppKey("pool", AsyncConnectionPool)
+SETTINGS = web.AppKey("settings", Settings)
+# Overrides settings.database_url (tests and `create_app(database_url=...)`).
+DATABASE_URL = web.AppKey("database_url", str)
+
+Params = Sequence[Any] | dict[str, Any] | None
+Row = dict[str, Any]
+
+
+def pool(request: web.Request) -> AsyncConnectionPool:
+    return request.app[POOL]
+
+
+async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
+    # Autocommit: each api.* call is its own transaction; UTC: JSON times are stable.
+    await conn.set_autocommit(True)
+    await conn.execute("SET TimeZone = 'UTC'")
+
+
+def make_pool(url: str, size: int) -> AsyncConnectionPool:
+    return AsyncConnectionPool(
+        url,
+        min_size=min(2, size),
+        max_size=size,
+        open=False,
+        configure=_configure,
+        timeout=10.0,
+        name="booker-edge",
+        kwargs={"application_name": "booker-edge"},
+    )
+
+
+async def db_cleanup_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Open the pool on start-up and close it on shutdown (aiohttp cleanup_ctx)."""
+    settings = app[SETTINGS]
+    url = app.get(DATABASE_URL) or settings.database_url
+    if not url:
+        raise RuntimeError("DATABASE_URL is not set")
+    p = make_pool(url, settings.db_pool_size)
+    await p.open(wait=False)
+    app[POOL] = p
+    try:
+        yield
+    finally:
+        await p.close()
+
+
+
+Target = web.Request | web.Application
+
+
+async def query(request: Target, sql: LiteralString, params: Params = None) -> list[Row]:
+    """Run one statement (autocommit) and return its rows as dicts; 40001 is retried once."""
+    app = request.app if isinstance(request, web.Request) else request
+    for attempt in (1, 2):
+        try:
+            async with app[POOL].connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+                await cur.execute(sql, params)
+                return await cur.fetchall() if cur.description else []
+        except psycopg.errors.SerializationFailure:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def query_one(request: Target, sql: LiteralString, params: Params = None) -> Row | None:
+    rows = await query(request, sql, params)
+    return rows[0] if rows else None
+
+
+@asynccontextmanager
+async def transaction(request: web.Request) -> AsyncIterator[psycopg.AsyncCursor[Row]]:
+    """A cursor inside one transaction, for the few handlers that need two statements."""
+    async with request.app[POOL].connection() as conn, conn.transaction():
+        async with conn.cursor(row_factory=dict_row) as cur:
+            yield cur

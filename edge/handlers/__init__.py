@@ -1,0 +1,1 @@
+"""HTTP handlers, one module per area; routes are listed in edge.app.ROUTES."""
