@@ -11,6 +11,7 @@ from edge import db
 from edge.errors import error_middleware
 from edge.handlers import system
 from edge.http import MAX_BODY
+from edge.metrics import setup_metrics
 
 log = logging.getLogger("booker.edge")
 
@@ -39,4 +40,5 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     #   setup_live(app)     edge/live.py     WebSocket /api/v1/live and SSE /api/v1/services/{slug}/events
     #   setup_pages(app)    edge/pages.py    the web client and its static files
     #   setup_metrics(app)  edge/metrics.py  /metrics
+    setup_metrics(app)
     return app
