@@ -14,6 +14,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON booking.resources, booking.availability_
     booking.services, booking.service_resources TO booker_app;
 GRANT SELECT ON booking.bookings, booking.booking_audit TO booker_app;
 GRANT SELECT, UPDATE ON booking.notification_log TO booker_app;
+-- the edge's login rate limiter (migration 0010).
+GRANT SELECT, INSERT, UPDATE, DELETE ON booking.login_attempts TO booker_app;
 GRANT USAGE ON SCHEMA report TO booker_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA report TO booker_app;
 
