@@ -73,9 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
     runner.add_commands(sub)
 
-    from booker import accounts
+    from booker import accounts, health
 
     accounts.add_commands(sub)
+    health.add_commands(sub)
 
     from edge import serve
 
