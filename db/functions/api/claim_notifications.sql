@@ -1,0 +1,44 @@
+-- Claim up to p_limit due outbox rows for worker p_worker, as a lease, in one statement:
+-- the rows are locked with FOR UPDATE SKIP LOCKED (concurrent workers never wait for
+-- nor share a row), then marked 'sending' with attempts + 1. The lease runs until
+-- next_attempt_at = now() + p_lease_seconds; a worker that dies leaves its rows 'sending'
+-- and they become due again when the lease runs out (at most one duplicate email, with
+-- the same Message-ID). No transaction stays open while the worker talks to SMTP.
+-- Lapsed leases of rows that have used all their attempts become 'failed' instead.
+CREATE FUNCTION api.claim_notifications(
+    p_worker text,
+    p_limit integer DEFAULT 20,
+    p_lease_seconds double precision DEFAULT 300
+) RETURNS SETOF booking.notification_log
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, booking
+    AS $$
+BEGIN
+    UPDATE booking.notification_log n
+       SET status = 'failed', locked_at = NULL, locked_by = NULL,
+           last_error = format('lease of %s expired after attempt %s of %s (worker stopped?)',
+                               n.locked_by, n.attempts, n.max_attempts)
+     WHERE n.id IN (SELECT id FROM booking.notification_log
+                     WHERE status = 'sending' AND next_attempt_at <= now() AND attempts >= max_attempts
+                       FOR UPDATE SKIP LOCKED);
+
+    RETURN QUERY
+    WITH due AS (
+        SELECT id
+          FROM booking.notification_log
+         WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()
+         ORDER BY next_attempt_at, id
+         LIMIT p_limit
+           FOR UPDATE SKIP LOCKED
+    )
+    UPDATE booking.notification_log n
+       SET status = 'sending',
+           locked_at = now(),
+           locked_by = p_worker,
+           attempts = n.attempts + 1,
+           next_attempt_at = now() + make_interval(secs => p_lease_seconds)
+      FROM due
+     WHERE n.id = due.id
+    RETURNING n.*;
+END
+$$;

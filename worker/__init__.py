@@ -1,0 +1,1 @@
+"""The outbox drainer: claim -> render -> send -> mark (see worker.main)."""

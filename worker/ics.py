@@ -1,0 +1,80 @@
+"""The calendar attachment (RFC 5545 / iTIP) of a notification.
+
+One event per booking: UID `<booking id>@booker` is the same in every message about
+that booking, and SEQUENCE is the booking's version, which the database bumps on every
+change, so a calendar client replaces the event it already has. New, approved and
+rescheduled bookings are METHOD:REQUEST; cancellations and declines are METHOD:CANCEL.
+Times are written in UTC, which every client converts to its own zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import parseaddr
+from typing import Any
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+PRODID = "-//Booker//Booker booking engine//EN"
+
+CANCEL_KINDS = frozenset({"customer_cancelled", "customer_declined", "provider_cancelled"})
+
+
+def method_for(kind: str) -> str:
+    return "CANCEL" if kind in CANCEL_KINDS else "REQUEST"
+
+
+def uid_for(booking_id: str) -> str:
+    return f"{booking_id}@booker"
+
+
+def parse_instant(value: str) -> dt.datetime:
+    """A timestamptz as PostgreSQL renders it in JSON, as an aware UTC datetime."""
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+
+
+def _address(email: str, name: str | None, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    for key, value in params.items():
+        address.params[key.upper().replace("_", "-")] = value
+    return address
+
+
+def build_ics(kind: str, payload: dict[str, Any], mail_from: str, *, description: str = "",
+              now: dt.datetime | None = None) -> tuple[str, bytes]:
+    """Return (METHOD, the serialised VCALENDAR) for one outbox row."""
+    method = method_for(kind)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+
+    event = Event()
+    event.add("uid", uid_for(payload["booking_id"]))
+    event.add("sequence", int(payload.get("sequence") or 0))
+    event.add("dtstamp", (now or dt.datetime.now(dt.UTC)).replace(microsecond=0))
+    event.add("dtstart", parse_instant(payload["starts_at"]))
+    event.add("dtend", parse_instant(payload["ends_at"]))
+    event.add("summary", f"{payload['service_name']} ({payload['reference']})")
+    if payload.get("location"):
+        event.add("location", payload["location"])
+    if description:
+        event.add("description", description)
+    if method == "CANCEL":
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "TENTATIVE" if payload.get("status") == "pending" else "CONFIRMED")
+
+    organizer_name, organizer_email = parseaddr(mail_from)
+    event.add("organizer", _address(organizer_email, organizer_name or "Booker"))
+    if payload.get("attendee_email"):
+        event.add("attendee", _address(payload["attendee_email"], payload.get("attendee_name"),
+                                       role="REQ-PARTICIPANT", partstat="ACCEPTED", rsvp="FALSE"))
+    if payload.get("provider_email"):
+        event.add("attendee", _address(payload["provider_email"], payload.get("provider_name"),
+                                       role="CHAIR", partstat="ACCEPTED", rsvp="FALSE"))
+    cal.add_component(event)
+    return method, cal.to_ical()

@@ -1,0 +1,237 @@
+"""`booker worker`: drains the notification outbox (claim -> send -> mark).
+
+Loop: claim a batch of due rows as a lease (api.claim_notifications, one short
+statement), send them over `concurrency` SMTP connections, mark each one sent or
+failed as soon as its SMTP reply is in. No transaction is open while SMTP talks.
+When nothing is due the worker sleeps until NOTIFY notification_ready (on its own
+LISTEN connection, which reconnects with backoff) or the polling interval passes.
+Every `expire_every` seconds it calls api.expire_holds(). SIGTERM or SIGINT: the
+messages in flight are finished and marked, the rest of the batch is handed back,
+and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import signal
+import socket
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from booker.settings import Settings
+from worker import queries
+from worker.outbox import Outbox, Row
+from worker.render import render
+from worker.sender import DeliveryError, Sender
+
+log = logging.getLogger("booker.worker")
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    batch_size: int = 50
+    concurrency: int = 4  # SMTP connections used at once
+    lease_seconds: float = 300  # a claimed row is re-claimable after this (its worker died)
+    poll_seconds: float = 5  # fallback when no NOTIFY arrives
+    backoff_base: float = 10  # seconds before the first retry; doubles per attempt
+    backoff_max: float = 3600
+    expire_every: float = 30  # api.expire_holds() interval
+    smtp_timeout: float = 30
+    reconnect_max: float = 30  # longest wait between database reconnection attempts
+    worker_id: str = field(default_factory=default_worker_id)
+
+    def backoff(self, attempts: int) -> float:
+        """Exponential backoff with jitter: base * 2^(attempts-1), capped, times 0.5-1.0."""
+        delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempts - 1))
+        return delay * random.uniform(0.5, 1.0)
+
+
+class Worker:
+    def __init__(self, database_url: str, settings: Settings, config: WorkerConfig | None = None):
+        self.url = database_url
+        self.settings = settings
+        self.config = config or WorkerConfig()
+        self.sent = 0
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._senders = [Sender(settings, self.config.smtp_timeout) for _ in range(self.config.concurrency)]
+        self._next_expiry = 0.0
+
+    def stop(self) -> None:
+        """Finish the messages in flight, then return from run()."""
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    async def run(self, *, until_idle: bool = False) -> None:
+        """Work until stop() (or, with until_idle, until no row is due)."""
+        listener = None if until_idle else asyncio.create_task(self._listen(), name="booker-worker-listen")
+        outbox: Outbox | None = None
+        delay = 0.5
+        try:
+            while not self.stopping:
+                try:
+                    if outbox is None or outbox.conn.closed:
+                        outbox = await Outbox.connect(self.url, self.config.worker_id)
+                        log.info("worker %s connected", self.config.worker_id)
+                    idle = await self._step(outbox)
+                    delay = 0.5
+                except psycopg.OperationalError as exc:
+                    log.warning("database unavailable (%s); retrying in %.1fs", str(exc).strip(), delay)
+                    if outbox is not None:
+                        await outbox.close()
+                        outbox = None
+                    await self._sleep(delay)
+                    delay = min(delay * 2, self.config.reconnect_max)
+                    continue
+                if idle:
+                    if until_idle:
+                        break
+                    await self._sleep(self.config.poll_seconds, wake=True)
+        finally:
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+            for sender in self._senders:
+                await sender.close()
+            if outbox is not None:
+                await outbox.close()
+
+    async def _step(self, outbox: Outbox) -> bool:
+        """Expire holds when due, then claim and deliver one batch; True when nothing was due."""
+        now = time.monotonic()
+        if now >= self._next_expiry:
+            self._next_expiry = now + self.config.expire_every
+            if expired := await outbox.expire_holds():
+                log.info("expired %d lapsed hold(s)", expired)
+        self._wake.clear()  # a NOTIFY from now on means: look again
+        rows = await outbox.claim(self.config.batch_size, self.config.lease_seconds)
+        if not rows:
+            return True
+        await self._deliver_batch(outbox, rows)
+        return False
+
+    async def _deliver_batch(self, outbox: Outbox, rows: list[Row]) -> None:
+        todo = deque(rows)
+
+        async def lane(sender: Sender) -> None:
+            while todo and not self.stopping:
+                await self._deliver(outbox, sender, todo.popleft())
+
+        await asyncio.gather(*(lane(s) for s in self._senders[: len(rows)]))
+        if todo:  # stopping: hand back what was claimed but not tried
+            released = await outbox.release([r["id"] for r in todo])
+            log.info("released %d unsent notification(s) on shutdown", released)
+
+    async def _deliver(self, outbox: Outbox, sender: Sender, row: Row) -> None:
+        try:
+            message = render(row, self.settings.mail_from, self.settings.public_url)
+        except (KeyError, TypeError, ValueError) as exc:
+            await outbox.mark_failed(row["id"], f"cannot render {row['kind']}: {exc!r}", None)
+            log.error("notification %s: cannot render: %r", row["id"], exc)
+            return
+        try:
+            await sender.send(message, row["recipient"])
+        except DeliveryError as exc:
+            retry_in = None if exc.permanent else self.config.backoff(row["attempts"])
+            status = await outbox.mark_failed(row["id"], str(exc), retry_in)
+            if status == "pending":
+                log.warning("notification %s (%s to %s) attempt %d failed, retry in %.1fs: %s", row["id"],
+                            row["kind"], row["recipient"], row["attempts"], retry_in, exc)
+            else:
+                log.error("notification %s (%s to %s) failed after %d attempt(s): %s", row["id"],
+                          row["kind"], row["recipient"], row["attempts"], exc)
+            return
+        await outbox.mark_sent(row["id"])
+        self.sent += 1
+        log.debug("notification %s sent: %s to %s %s", row["id"], row["kind"], row["recipient"],
+                  row["message_id"])
+
+    async def _sleep(self, seconds: float, *, wake: bool = False) -> None:
+        """Sleep, cut short by stop() (and by a NOTIFY when wake)."""
+        events = [self._stopping.wait()] + ([self._wake.wait()] if wake else [])
+        tasks = [asyncio.ensure_future(e) for e in events]
+        try:
+            await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for t in tasks:
+                t.cancel()
+
+    async def _listen(self) -> None:
+        """Set the wake event on every NOTIFY notification_ready. Its own autocommit
+        connection, with a keep-alive query while idle; reconnects with backoff."""
+        delay = 0.5
+        while not self.stopping:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                        self.url, autocommit=True, application_name="booker-worker-listen") as conn:
+                    await conn.execute(queries.LISTEN)
+                    delay = 0.5
+                    self._wake.set()  # anything queued while we were not listening
+                    while True:
+                        async for _ in conn.notifies(timeout=self.config.poll_seconds * 6):
+                            self._wake.set()
+                        await conn.execute(queries.KEEPALIVE)
+            except psycopg.OperationalError as exc:
+                log.warning("LISTEN connection lost (%s); reconnecting in %.1fs", str(exc).strip(), delay)
+                await self._sleep(delay * random.uniform(1, 1.5))
+                delay = min(delay * 2, self.config.reconnect_max)
+
+
+async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> int:
+    worker = Worker(database_url, settings, config)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, worker.stop)
+    log.info("worker %s: SMTP %s:%s, concurrency %d", config.worker_id, settings.smtp_host,
+             settings.smtp_port, config.concurrency)
+    await worker.run()
+    log.info("worker %s stopped after sending %d message(s)", config.worker_id, worker.sent)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from booker import settings as settings_module
+    from booker.cli import _database_url
+
+    settings = settings_module.load_or_exit()
+    logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    url = settings.database_url or _database_url(args)
+    values: dict[str, Any] = {k: v for k, v in vars(args).items()
+                              if k in WorkerConfig.__dataclass_fields__ and v is not None}
+    return asyncio.run(serve(url, settings, WorkerConfig(**values)))
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("worker", help="send the queued emails (outbox drainer) and expire lapsed holds")
+    p.add_argument("--concurrency", type=int, help="SMTP connections used at once (default 4)")
+    p.add_argument("--batch-size", type=int, help="rows claimed per round trip (default 50)")
+    p.add_argument("--poll-seconds", type=float, help="polling interval when no NOTIFY arrives (default 5)")
+    p.add_argument("--lease-seconds", type=float,
+                   help="after this a claimed, unmarked row is re-sent by any worker (default 300)")
+    p.add_argument("--backoff-base", type=float,
+                   help="first retry delay in seconds, doubled per attempt (default 10)")
+    p.add_argument("--backoff-max", type=float, help="longest retry delay in seconds (default 3600)")
+    p.add_argument("--expire-every", type=float,
+                   help="seconds between api.expire_holds() calls (default 30)")
+    p.add_argument("--worker-id",
+                   help="name recorded in notification_log.locked_by (default host:pid:random)")
+    p.set_defaults(func=cmd_worker)

@@ -1,0 +1,21 @@
+"""Every SQL statement the worker runs, by name. Each is one call of an `api` function,
+so the worker's role (booker_app) needs nothing beyond EXECUTE on schema api."""
+
+LISTEN = "LISTEN notification_ready"
+
+KEEPALIVE = "SELECT 1"
+
+# -> rows of booking.notification_log, now leased to the worker
+CLAIM = "SELECT * FROM api.claim_notifications(%(worker)s, %(limit)s, %(lease_seconds)s)"
+
+# -> boolean: false when the row was already marked sent
+MARK_SENT = "SELECT api.mark_notification_sent(%(id)s, %(worker)s)"
+
+# -> the row's new status ('pending' to retry, 'failed'), NULL when the lease was lost
+MARK_FAILED = "SELECT api.mark_notification_failed(%(id)s, %(worker)s, %(error)s, %(retry_in_seconds)s)"
+
+# -> how many claimed rows went back to 'pending' unsent (shutdown)
+RELEASE = "SELECT api.release_notifications(%(ids)s, %(worker)s)"
+
+# -> how many lapsed holds became 'expired'
+EXPIRE_HOLDS = "SELECT api.expire_holds()"

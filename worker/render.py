@@ -1,0 +1,210 @@
+"""Rendering an outbox row into an email: a plain-text and an HTML part with the same
+content, and the .ics invitation or cancellation.
+
+Everything shown comes from the row's `payload`, the snapshot the database took when
+the booking changed, so a retried or late message still tells what happened then.
+Times are shown in the resource's time zone, with the zone's name and abbreviation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from decimal import Decimal
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from worker.ics import build_ics, parse_instant
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What one kind of message says: subject, heading, and the first paragraph."""
+
+    subject: str
+    heading: str
+    lead: str
+
+
+# Placeholders: {service} {when} {date} {attendee} {provider} {reference}
+COPY: dict[str, Copy] = {
+    "customer_confirmed": Copy(
+        "Confirmed: {service} on {date}", "Your booking is confirmed",
+        "Thank you, {attendee}. Your booking is confirmed; the details are below and the "
+        "attached invitation adds it to your calendar."),
+    "customer_pending": Copy(
+        "Request received: {service} on {date}", "We have received your request",
+        "Thank you, {attendee}. {provider} will confirm your request; you will get another "
+        "email as soon as they do. The time is reserved for you meanwhile."),
+    "customer_approved": Copy(
+        "Approved: {service} on {date}", "Your booking is approved",
+        "Good news, {attendee}: {provider} has approved your request. The attached invitation "
+        "adds it to your calendar."),
+    "customer_declined": Copy(
+        "Declined: {service} on {date}", "Your request was declined",
+        "Sorry, {attendee}: {provider} could not accept your request, and the time is no "
+        "longer reserved for you."),
+    "customer_rescheduled": Copy(
+        "Rescheduled: {service}, now on {date}", "Your booking has moved",
+        "{attendee}, your booking has a new time; the attached invitation updates your calendar."),
+    "customer_cancelled": Copy(
+        "Cancelled: {service} on {date}", "Your booking is cancelled",
+        "{attendee}, your booking has been cancelled; the attached cancellation removes it from "
+        "your calendar."),
+    "provider_new": Copy(
+        "New booking: {service} on {date} with {attendee}", "New booking",
+        "{attendee} has booked {service}."),
+    "provider_cancelled": Copy(
+        "Cancelled: {service} on {date} with {attendee}", "Booking cancelled",
+        "{attendee}'s booking of {service} has been cancelled; the time is free again."),
+}
+PENDING_PROVIDER = Copy(
+    "Please confirm: {service} on {date} with {attendee}", "New request to confirm",
+    "{attendee} has requested {service}. Please confirm or decline it.")
+
+
+EN_DASH = "\u2013"
+
+
+def local_time(value: str, zone: str) -> dt.datetime:
+    return parse_instant(value).astimezone(ZoneInfo(zone))
+
+
+def format_day(at: dt.datetime) -> str:
+    return f"{at:%A}, {at.day} {at:%B %Y}"
+
+
+def format_span(starts_at: str, ends_at: str, zone: str) -> str:
+    """'Monday, 23 November 2026, 10:00-10:30 CET (Europe/Berlin)', with an en dash."""
+    start, end = local_time(starts_at, zone), local_time(ends_at, zone)
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{format_day(end)}, {end:%H:%M}"
+    if end.tzname() != start.tzname():
+        until += f" {end.tzname()}"
+    return f"{format_day(start)}, {start:%H:%M}{EN_DASH}{until} {start.tzname()} ({zone})"
+
+
+def format_price(amount: Any, currency: str) -> str:
+    return f"{Decimal(str(amount)):.2f} {currency}"
+
+
+def links(kind: str, payload: dict[str, Any], public_url: str) -> list[tuple[str, str]]:
+    """(label, URL) pairs. Guests manage their booking with the token they were given when
+    booking, which the database stores only as a hash, so the link carries the booking id."""
+    base = public_url.rstrip("/")
+    if kind.startswith("provider_"):
+        return [("Your bookings", f"{base}/me")]
+    if kind in ("customer_cancelled", "customer_declined"):
+        return [("Book again", f"{base}/book/{payload['service_slug']}")]
+    if payload.get("guest"):
+        return [("Manage or cancel this booking", f"{base}/book/manage/{payload['booking_id']}")]
+    return [("Manage or cancel this booking", f"{base}/me")]
+
+
+def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
+    zone = payload["timezone"]
+    rows = [
+        ("Reference", payload["reference"]),
+        ("What", payload["service_name"]),
+        ("With", payload["resource_name"]),
+        ("When", format_span(payload["starts_at"], payload["ends_at"], zone)),
+    ]
+    if kind == "customer_rescheduled" and payload.get("old_starts_at") and payload.get("old_ends_at"):
+        rows.append(("Previously", format_span(payload["old_starts_at"], payload["old_ends_at"], zone)))
+    if payload.get("location"):
+        rows.append(("Where", payload["location"]))
+    if (payload.get("seats") or 1) > 1:
+        rows.append(("Seats", str(payload["seats"])))
+    if payload.get("price") not in (None, 0, "0", "0.00") and Decimal(str(payload["price"])) > 0:
+        rows.append(("Price", format_price(payload["price"], payload.get("currency") or "EUR")))
+    if kind.startswith("provider_"):
+        customer = f"{payload.get('attendee_name') or ''} <{payload.get('attendee_email')}>"
+        rows.append(("Customer", customer.strip()))
+        if payload.get("notes"):
+            rows.append(("Notes", payload["notes"]))
+    if payload.get("reason") and kind in ("customer_cancelled", "customer_declined", "provider_cancelled"):
+        rows.append(("Reason", payload["reason"]))
+    return rows
+
+
+def copy_for(kind: str, payload: dict[str, Any]) -> Copy:
+    if kind == "provider_new" and payload.get("status") == "pending":
+        return PENDING_PROVIDER
+    return COPY[kind]
+
+
+def render_text(copy: Copy, lead: str, rows: list[tuple[str, str]], urls: list[tuple[str, str]]) -> str:
+    width = max(len(label) for label, _ in rows)
+    lines = [copy.heading, "", lead, ""]
+    lines += [f"{label + ':':<{width + 1}} {value}" for label, value in rows]
+    lines.append("")
+    lines += [f"{label}: {url}" for label, url in urls]
+    lines += ["", "-- ", "Sent by Booker. This is an automatic message."]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(copy: Copy, lead: str, rows: list[tuple[str, str]], urls: list[tuple[str, str]]) -> str:
+    e = html.escape
+    table = "\n".join(
+        f'    <tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;color:#555">{e(label)}</th>'
+        f'<td style="padding:4px 0">{e(value)}</td></tr>'
+        for label, value in rows)
+    buttons = "\n".join(
+        f'  <p><a href="{e(url)}" style="display:inline-block;padding:10px 16px;background:#1d4ed8;'
+        f'color:#fff;text-decoration:none;border-radius:6px">{e(label)}</a></p>'
+        for label, url in urls)
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{e(copy.heading)}</title></head>
+<body style="font-family:system-ui,sans-serif;color:#111;max-width:600px;margin:0 auto;padding:16px">
+  <h1 style="font-size:20px">{e(copy.heading)}</h1>
+  <p>{e(lead)}</p>
+  <table role="presentation" style="border-collapse:collapse">
+{table}
+  </table>
+{buttons}
+  <p style="color:#777;font-size:12px">Sent by Booker. This is an automatic message.</p>
+</body>
+</html>
+"""
+
+
+def render(row: dict[str, Any], mail_from: str, public_url: str, *,
+           now: dt.datetime | None = None) -> EmailMessage:
+    """The complete message for one notification_log row (a dict of its columns)."""
+    kind: str = row["kind"]
+    payload: dict[str, Any] = row["payload"]
+    copy = copy_for(kind, payload)
+    start = local_time(payload["starts_at"], payload["timezone"])
+    words = {
+        "service": payload["service_name"],
+        "date": f"{format_day(start)}, {start:%H:%M} {start.tzname()}",
+        "attendee": payload.get("attendee_name") or payload.get("attendee_email") or "customer",
+        "provider": payload.get("provider_name") or payload["resource_name"],
+        "reference": payload["reference"],
+    }
+    lead = copy.lead.format(**words)
+    rows = details(kind, payload)
+    urls = links(kind, payload, public_url)
+    text = render_text(copy, lead, rows, urls)
+
+    msg = EmailMessage()
+    msg["Subject"] = f"{copy.subject.format(**words)} [{payload['reference']}]"
+    msg["From"] = mail_from
+    name = payload.get("provider_name") if kind.startswith("provider_") else payload.get("attendee_name")
+    msg["To"] = Address(display_name=name or "", addr_spec=row["recipient"])
+    msg["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
+    msg["Message-ID"] = row["message_id"]
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Booker-Reference"] = payload["reference"]
+    msg.set_content(text)
+    msg.add_alternative(render_html(copy, lead, rows, urls), subtype="html")
+
+    method, ics = build_ics(kind, payload, mail_from, description=text, now=now)
+    msg.add_attachment(ics.decode("utf-8"), subtype="calendar", charset="utf-8",
+                       params={"method": method},
+                       filename="cancel.ics" if method == "CANCEL" else "invite.ics")
+    return msg
