@@ -12,6 +12,7 @@ from edge.errors import error_middleware
 from edge.handlers import system
 from edge.http import MAX_BODY
 from edge.metrics import setup_metrics
+from edge.pages import setup_pages
 
 log = logging.getLogger("booker.edge")
 
@@ -41,4 +42,5 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     #   setup_pages(app)    edge/pages.py    the web client and its static files
     #   setup_metrics(app)  edge/metrics.py  /metrics
     setup_metrics(app)
+    setup_pages(app)
     return app

@@ -1,0 +1,629 @@
+// "/book/{slug}": week and month calendar of one service, live over the WebSocket,
+// and the booking dialog.
+import { ApiError, api, currentUser } from "../api.js";
+import { setupPage } from "../layout.js";
+import { LiveFeed } from "../live.js";
+import {
+  addDays, addMonths, allZones, browserZone, dayLabel, rangeFor, startOfMonth, startOfWeek, timeLabel,
+  todayIn, wallClock, weekdayIndex, zoneName,
+} from "../time.js";
+import { $, $$, announce, clear, debounce, field, h, money, openDialog, spinner } from "../ui.js";
+
+const main = $("#main");
+const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
+const TZ_KEY = "booker.tz";
+
+const state = {
+  service: null,
+  tz: localStorage.getItem(TZ_KEY) || browserZone(),
+  view: "week",
+  anchor: null, // first day of the shown week, or first day of the shown month
+  slots: new Map(), // ms -> slot
+  loaded: false,
+  dialog: null, // {slot, confirm, message, busy, done, seats}
+};
+let feed = null;
+let fetchNo = 0;
+
+const STATUS = {
+  available: { icon: "✓", text: "Free", say: "available" },
+  booked: { icon: "✕", text: "Booked", say: "booked" },
+  unavailable: { icon: "–", text: "N/A", say: "unavailable" },
+};
+
+// ---------------------------------------------------------------- data
+
+function visibleDays() {
+  if (state.view === "week") return Array.from({ length: 7 }, (_, i) => addDays(state.anchor, i));
+  const first = startOfWeek(state.anchor);
+  return Array.from({ length: 42 }, (_, i) => addDays(first, i));
+}
+
+async function fetchSlots() {
+  const n = ++fetchNo;
+  const days = visibleDays();
+  const { from, to } = rangeFor(days[0], days[days.length - 1]);
+  const q = new URLSearchParams({ from, to });
+  try {
+    const body = await api(`/services/${encodeURIComponent(slug)}/slots?${q}`);
+    if (n !== fetchNo) return;
+    state.slots = new Map();
+    for (const s of body.slots || []) state.slots.set(Date.parse(s.starts_at), { ...s, ms: Date.parse(s.starts_at) });
+    state.loaded = true;
+    if (feed) feed.advance(body.seq);
+    else startFeed(body.seq);
+    render();
+  } catch (e) {
+    if (n !== fetchNo) return;
+    $("#cal-message").className = "notice error";
+    $("#cal-message").textContent = `Could not load times: ${e.message}`;
+  }
+}
+
+const refetchSoon = debounce(fetchSlots, 80);
+
+function startFeed(seq) {
+  feed = new LiveFeed([`service:${slug}`], {
+    onEvent: (ev) => {
+      const ms = Date.parse(ev.starts_at);
+      const slot = state.slots.get(ms);
+      if (slot && (ev.status === "available" || ev.status === "booked" || ev.status === "unavailable")) {
+        slot.status = ev.status;
+        if (typeof ev.seats_left === "number") slot.seats_left = ev.seats_left;
+        slot.flash = true;
+        render();
+      }
+      refetchSoon(); // buffers and resource choice can change neighbouring slots: settle from the server
+    },
+    onResync: () => fetchSlots(),
+    onStatus: (s) => {
+      const el = $("#live-status");
+      if (!el) return;
+      el.dataset.state = s;
+      el.textContent = s === "live" ? "Live: updates appear as they happen" : "Reconnecting…";
+    },
+  });
+  feed.advance(seq);
+  feed.start();
+}
+
+// ---------------------------------------------------------------- rendering
+
+function slotLabel(slot, day) {
+  const st = STATUS[slot.status] || STATUS.unavailable;
+  const seats = typeof slot.seats_left === "number" && (state.service?.capacity ?? 1) > 1 && slot.status === "available"
+    ? `, ${slot.seats_left} ${slot.seats_left === 1 ? "seat" : "seats"} left` : "";
+  return `${dayLabel(day, { weekday: "long", day: "numeric", month: "long" })} ${timeLabel(new Date(slot.ms), state.tz)}, ${st.say}${seats}`;
+}
+
+function effectiveStatus(slot, day, today) {
+  return day < today && slot.status === "available" ? "unavailable" : slot.status;
+}
+
+function renderWeek(container, today) {
+  const days = visibleDays();
+  const byKey = new Map(); // "HH:MM" -> Map(day -> slot)
+  for (const slot of state.slots.values()) {
+    const wc = wallClock(new Date(slot.ms), state.tz);
+    if (!days.includes(wc.day)) continue;
+    let key = wc.time;
+    while (byKey.get(key)?.has(wc.day)) key += "′"; // a repeated wall-clock time (DST fall-back)
+    if (!byKey.has(key)) byKey.set(key, new Map());
+    byKey.get(key).set(wc.day, slot);
+  }
+  const times = [...byKey.keys()].sort();
+  const grid = h("div", {
+    class: "cal-grid", role: "grid", id: "calendar", "aria-label": `Times for ${state.service.name}`,
+    "aria-describedby": "kbd-hint", "aria-rowcount": String(times.length + 1), "aria-colcount": "8",
+    style: "grid-template-columns: minmax(3.4rem, auto) repeat(7, minmax(0, 1fr))",
+  });
+  grid.append(h("div", { role: "row" },
+    h("div", { role: "columnheader", class: "colhead" }, h("span", { class: "sr-only" }, "Time")),
+    days.map((d) => h("div", {
+      role: "columnheader", class: `colhead${d < today ? " past" : ""}${d === today ? " today" : ""}`,
+      "aria-label": dayLabel(d, { weekday: "long", day: "numeric", month: "long" }) + (d < today ? " (past)" : ""),
+    }, dayLabel(d, { weekday: "short" }), h("br"), dayLabel(d, { day: "numeric", month: "short" })))));
+  times.forEach((key, r) => {
+    const row = h("div", { role: "row" });
+    const anySlot = [...byKey.get(key).values()][0];
+    row.append(h("div", { role: "rowheader", class: "rowhead" }, timeLabel(new Date(anySlot.ms), state.tz)));
+    days.forEach((day, c) => {
+      const slot = byKey.get(key).get(day);
+      if (!slot) {
+        row.append(h("div", {
+          role: "gridcell", class: "slot none", tabindex: "-1", "aria-disabled": "true",
+          "data-row": String(r), "data-col": String(c), "aria-label": `${dayLabel(day)} ${key.replace("′", "")}, no slot`,
+        }));
+        return;
+      }
+      const status = effectiveStatus(slot, day, today);
+      const st = STATUS[status] || STATUS.unavailable;
+      const seatInfo = status === "available" && (state.service.capacity ?? 1) > 1 && typeof slot.seats_left === "number"
+        ? ` ${slot.seats_left}` : "";
+      const cell = h("div", {
+        role: "gridcell", class: `slot ${status}${slot.flash ? " flash" : ""}`, tabindex: "-1",
+        "aria-disabled": status === "available" ? "false" : "true",
+        "aria-label": slotLabel({ ...slot, status }, day),
+        "data-row": String(r), "data-col": String(c), "data-day": day, "data-starts-at": slot.starts_at,
+        "data-status": status, "data-ms": String(slot.ms),
+      }, h("span", { "aria-hidden": "true" }, st.icon + seatInfo), h("span", { class: "txt", "aria-hidden": "true" }, st.text));
+      slot.flash = false;
+      row.append(cell);
+    });
+    grid.append(row);
+  });
+  container.append(grid);
+  return grid;
+}
+
+function renderMonth(container, today) {
+  const days = visibleDays();
+  const month = state.anchor.slice(0, 7);
+  const perDay = new Map();
+  for (const slot of state.slots.values()) {
+    const d = wallClock(new Date(slot.ms), state.tz).day;
+    if (!perDay.has(d)) perDay.set(d, { free: 0, booked: 0, total: 0 });
+    const c = perDay.get(d);
+    c.total += 1;
+    if (slot.status === "available" && d >= today) c.free += 1;
+    if (slot.status === "booked") c.booked += 1;
+  }
+  const grid = h("div", {
+    class: "cal-grid", role: "grid", id: "calendar", "aria-label": `Days of ${monthLabel()}`,
+    "aria-describedby": "kbd-hint", style: "grid-template-columns: repeat(7, minmax(0, 1fr))",
+  });
+  grid.append(h("div", { role: "row" }, days.slice(0, 7).map((d) => h("div", {
+    role: "columnheader", class: "colhead", "aria-label": dayLabel(d, { weekday: "long" }),
+  }, dayLabel(d, { weekday: "short" })))));
+  for (let r = 0; r < 6; r++) {
+    const row = h("div", { role: "row" });
+    for (let c = 0; c < 7; c++) {
+      const d = days[r * 7 + c];
+      const info = perDay.get(d) || { free: 0, booked: 0, total: 0 };
+      let cls, text;
+      if (d < today) [cls, text] = ["past", "Past"];
+      else if (info.free) [cls, text] = ["has", `${info.free} free`];
+      else if (info.booked) [cls, text] = ["full", "Booked"];
+      else [cls, text] = ["closed", "—"];
+      const outside = d.slice(0, 7) !== month;
+      row.append(h("div", {
+        role: "gridcell", tabindex: "-1", class: `month-cell ${cls}${outside ? " outside" : ""}`,
+        "aria-disabled": d < today ? "true" : "false", "data-row": String(r), "data-col": String(c), "data-day": d,
+        "aria-label": `${dayLabel(d, { weekday: "long", day: "numeric", month: "long" })}: ${
+          cls === "has" ? `${info.free} free ${info.free === 1 ? "slot" : "slots"}` : cls === "full" ? "fully booked"
+            : cls === "past" ? "past" : "no slots"}`,
+      }, h("span", { class: "num", "aria-hidden": "true" }, String(Number(d.slice(8)))),
+      h("span", { class: "count", "aria-hidden": "true" }, text)));
+    }
+    grid.append(row);
+  }
+  container.append(grid);
+  return grid;
+}
+
+function monthLabel() {
+  return dayLabel(state.anchor, { month: "long", year: "numeric" });
+}
+
+function periodLabel() {
+  if (state.view === "month") return monthLabel();
+  const end = addDays(state.anchor, 6);
+  return `${dayLabel(state.anchor, { day: "numeric", month: "short" })} – ${dayLabel(end, { day: "numeric", month: "short", year: "numeric" })}`;
+}
+
+function render() {
+  const wrap = $("#calendar-wrap");
+  if (!wrap || !state.loaded) return;
+  const focused = document.activeElement;
+  const hadFocus = wrap.contains(focused);
+  const focusKey = hadFocus ? focused.dataset.ms || focused.dataset.day : null;
+  const today = todayIn(state.tz);
+  $("#period").textContent = periodLabel();
+  $("#prev").setAttribute("aria-label", state.view === "week" ? "Previous week" : "Previous month");
+  $("#next").setAttribute("aria-label", state.view === "week" ? "Next week" : "Next month");
+  const firstShown = visibleDays()[0];
+  $("#prev").disabled = firstShown <= startOfWeek(today) && (state.view === "week" || state.anchor <= startOfMonth(today));
+  for (const b of $$("#view-toggle button")) b.setAttribute("aria-pressed", String(b.dataset.view === state.view));
+  $("#tz-name").textContent = `${state.tz} (${zoneName(state.tz)})`;
+  clear(wrap);
+  const grid = state.view === "week" ? renderWeek(wrap, today) : renderMonth(wrap, today);
+  const cells = $$('[role="gridcell"]', grid);
+  const free = [...state.slots.values()].filter((s) => s.status === "available" &&
+    visibleDays().includes(wallClock(new Date(s.ms), state.tz).day) && wallClock(new Date(s.ms), state.tz).day >= today);
+  const msg = $("#cal-message");
+  if (!free.length) {
+    msg.className = "notice warn";
+    clear(msg, h("strong", {}, "No slots available"), state.view === "week" ? " in this week." : " in this month.",
+      state.service.next_available && Date.parse(state.service.next_available) > Date.now()
+        ? [" ", h("button", { type: "button", class: "link", id: "jump-next", onclick: jumpToNext }, "Go to the next available time")] : null);
+  } else {
+    msg.className = "";
+    msg.textContent = "";
+  }
+  if (!cells.length) {
+    grid.remove();
+    wrap.append(h("p", { class: "muted" }, "There are no opening hours in this period."));
+  }
+  // Roving tabindex: exactly one cell is in the tab order.
+  const target = cells.find((c) => focusKey && (c.dataset.ms === focusKey || (!c.dataset.ms && c.dataset.day === focusKey)))
+    || cells.find((c) => c.getAttribute("aria-disabled") === "false")
+    || cells[0];
+  if (target) {
+    target.tabIndex = 0;
+    if (hadFocus) target.focus();
+  }
+  grid.addEventListener("keydown", onGridKey);
+  grid.addEventListener("click", onGridClick);
+  checkDialogSlot();
+}
+
+// ---------------------------------------------------------------- interaction
+
+function moveFocus(cell) {
+  if (!cell) return;
+  for (const c of $$('#calendar [role="gridcell"][tabindex="0"]')) c.tabIndex = -1;
+  cell.tabIndex = 0;
+  cell.focus();
+}
+
+function cellAt(r, c) {
+  return $(`#calendar [role="gridcell"][data-row="${r}"][data-col="${c}"]`);
+}
+
+function onGridKey(e) {
+  const cell = e.target.closest('[role="gridcell"]');
+  if (!cell) return;
+  const r = Number(cell.dataset.row);
+  const c = Number(cell.dataset.col);
+  const rows = Math.max(...$$('#calendar [role="gridcell"]').map((x) => Number(x.dataset.row))) + 1;
+  let next = null;
+  switch (e.key) {
+    case "ArrowRight": next = cellAt(r, Math.min(6, c + 1)); break;
+    case "ArrowLeft": next = cellAt(r, Math.max(0, c - 1)); break;
+    case "ArrowDown": next = cellAt(Math.min(rows - 1, r + 1), c); break;
+    case "ArrowUp": next = cellAt(Math.max(0, r - 1), c); break;
+    case "Home": next = e.ctrlKey ? cellAt(0, 0) : cellAt(r, 0); break;
+    case "End": next = e.ctrlKey ? cellAt(rows - 1, 6) : cellAt(r, 6); break;
+    case "PageDown": e.preventDefault(); shift(1, true); return;
+    case "PageUp": e.preventDefault(); if (!$("#prev").disabled) shift(-1, true); return;
+    case "Enter":
+    case " ":
+      e.preventDefault();
+      activate(cell);
+      return;
+    default:
+      return;
+  }
+  e.preventDefault();
+  moveFocus(next);
+}
+
+function onGridClick(e) {
+  const cell = e.target.closest('[role="gridcell"]');
+  if (!cell) return;
+  moveFocus(cell);
+  activate(cell);
+}
+
+function activate(cell) {
+  if (state.view === "month") {
+    if (cell.getAttribute("aria-disabled") === "true") return;
+    const day = cell.dataset.day;
+    state.view = "week";
+    state.anchor = startOfWeek(day);
+    focusDayAfterLoad(day);
+    return;
+  }
+  if (cell.getAttribute("aria-disabled") === "true") {
+    announce(cell.dataset.status === "booked" ? "This time is already booked." : "This time cannot be booked.");
+    return;
+  }
+  const slot = state.slots.get(Number(cell.dataset.ms));
+  if (slot) openBooking(slot);
+}
+
+async function focusDayAfterLoad(day) {
+  await fetchSlots();
+  const cells = $$(`#calendar [role="gridcell"][data-day="${day}"]`);
+  moveFocus(cells.find((c) => c.getAttribute("aria-disabled") === "false") || cells[0] || $('#calendar [role="gridcell"]'));
+}
+
+function shift(n, keepFocus = false) {
+  state.anchor = state.view === "week" ? addDays(state.anchor, 7 * n) : addMonths(state.anchor, n);
+  const p = fetchSlots();
+  if (keepFocus) p.then(() => moveFocus($('#calendar [role="gridcell"][tabindex="0"]')));
+  return p;
+}
+
+function jumpToNext() {
+  const day = wallClock(new Date(state.service.next_available), state.tz).day;
+  state.anchor = state.view === "week" ? startOfWeek(day) : startOfMonth(day);
+  focusDayAfterLoad(day);
+}
+
+// ---------------------------------------------------------------- booking dialog
+
+function slotTaken(slot, seats) {
+  const now = state.slots.get(slot.ms);
+  if (!now) return false;
+  return now.status !== "available" || (typeof now.seats_left === "number" && now.seats_left < seats);
+}
+
+function checkDialogSlot() {
+  const d = state.dialog;
+  if (!d || d.busy || d.done) return;
+  const taken = slotTaken(d.slot, d.seats());
+  if (taken && !d.taken) {
+    d.taken = true;
+    d.confirm.disabled = true;
+    d.message.className = "notice error";
+    d.message.textContent = d.conflict ? "Slot just got booked by another user" : "This slot was just booked by someone else";
+  } else if (!taken && d.taken && !d.conflict) {
+    d.taken = false;
+    d.confirm.disabled = false;
+    d.message.className = "";
+    d.message.textContent = "";
+  }
+}
+
+function openBooking(slot) {
+  const svc = state.service;
+  const user = currentUser();
+  const day = wallClock(new Date(slot.ms), state.tz).day;
+  const start = new Date(slot.ms);
+  const end = new Date(Date.parse(slot.ends_at));
+  const maxSeats = Math.max(1, Math.min(svc.max_seats_per_booking || 1,
+    typeof slot.seats_left === "number" ? slot.seats_left : 1));
+  const idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+  const priceEl = h("dd", { id: "dlg-price" }, money(svc.price, svc.currency));
+  const seatsField = maxSeats > 1
+    ? field({ id: "seats", label: "Seats", options: Array.from({ length: maxSeats }, (_, i) => [String(i + 1), String(i + 1)]) })
+    : null;
+  const guestFields = user ? null : [
+    field({ id: "attendee-name", name: "name", label: "Your name", required: true, attrs: { autocomplete: "name", maxlength: "200" } }),
+    field({ id: "attendee-email", name: "email", label: "Email", type: "email", required: true,
+      hint: "We send the confirmation here.", attrs: { autocomplete: "email" } }),
+    h("p", { class: "muted" }, "Have an account? ",
+      h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Sign in"), " first."),
+  ];
+  const message = h("div", { id: "dlg-message", role: "alert" });
+  const confirm = h("button", { type: "submit", id: "confirm" }, "Confirm booking");
+  const cancel = h("button", { type: "button", class: "secondary", id: "dlg-cancel" }, "Cancel");
+  const alternatives = h("div", { id: "alternatives" });
+  const form = h("form", { novalidate: true, "aria-describedby": "dlg-summary" },
+    h("dl", { class: "summary", id: "dlg-summary" },
+      h("dt", {}, "Service"), h("dd", {}, svc.name),
+      h("dt", {}, "Date"), h("dd", {}, dayLabel(day, { weekday: "long", day: "numeric", month: "long", year: "numeric" })),
+      h("dt", {}, "Time"), h("dd", {}, `${timeLabel(start, state.tz)} – ${timeLabel(end, state.tz)} (${zoneName(state.tz, start)})`),
+      svc.venue ? [h("dt", {}, "Where"), h("dd", {}, svc.venue)] : null,
+      h("dt", {}, "Price"), priceEl),
+    seatsField, guestFields, message, alternatives,
+    h("div", { class: "actions" }, confirm, cancel));
+  const dlg = openDialog({
+    title: "Confirm your booking",
+    content: form,
+    onClose: () => {
+      state.dialog = null;
+    },
+  });
+  const seats = () => (seatsField ? Number(form.elements.seats.value) : 1);
+  state.dialog = { slot, confirm, message, busy: false, done: false, taken: false, conflict: false, seats };
+  cancel.addEventListener("click", () => dlg.close());
+  if (seatsField) {
+    form.elements.seats.addEventListener("change", () => {
+      priceEl.textContent = money(Number(svc.price) * seats(), svc.currency);
+      checkDialogSlot();
+    });
+  }
+  checkDialogSlot();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const d = state.dialog;
+    if (!d || d.busy || d.done || confirm.disabled) return;
+    const errors = {};
+    const body = { service: svc.slug, starts_at: slot.starts_at, seats: seats() };
+    if (!user) {
+      const name = form.elements.name.value.trim();
+      const email = form.elements.email.value.trim();
+      if (!name) errors.name = "Please enter your name.";
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = "Please enter a valid email address.";
+      body.attendee = { name, email };
+    }
+    showErrors(form, errors);
+    if (Object.keys(errors).length) return;
+    d.busy = true;
+    confirm.disabled = true;
+    confirm.setAttribute("aria-busy", "true");
+    clear(confirm, spinner(), "Booking…");
+    clear(message);
+    message.className = "";
+    try {
+      const booking = await api("/bookings", { method: "POST", body, headers: { "Idempotency-Key": idempotencyKey } });
+      d.done = true;
+      showSuccess(dlg, booking);
+      fetchSlots();
+    } catch (err) {
+      d.busy = false;
+      confirm.removeAttribute("aria-busy");
+      clear(confirm, "Confirm booking");
+      handleBookingError(err, form, d, alternatives, dlg);
+    }
+  });
+}
+
+function showErrors(form, errors) {
+  for (const el of $$("[aria-invalid]", form)) el.removeAttribute("aria-invalid");
+  for (const el of $$(".field .error", form)) el.textContent = "";
+  let first = null;
+  for (const [k, msg] of Object.entries(errors)) {
+    const name = k.split(".").pop();
+    const input = form.elements.namedItem(name);
+    if (!input || !input.id) continue;
+    input.setAttribute("aria-invalid", "true");
+    $(`#${input.id}-error`, form).textContent = msg;
+    first = first || input;
+  }
+  if (first) first.focus();
+  return first;
+}
+
+function handleBookingError(err, form, d, alternatives, dlg) {
+  const { confirm, message } = d;
+  message.className = "notice error";
+  if (err instanceof ApiError && err.status === 409) {
+    d.conflict = true;
+    d.taken = true;
+    confirm.disabled = true;
+    message.textContent = "Slot just got booked by another user";
+    const alts = (err.alternatives || []).filter((a) => Date.parse(a.starts_at) > Date.now()).slice(0, 4);
+    clear(alternatives, alts.length ? [h("p", {}, "Other times nearby:"), h("div", { class: "actions" }, alts.map((a) =>
+      h("button", {
+        type: "button", class: "secondary",
+        onclick: () => {
+          dlg.close();
+          const ms = Date.parse(a.starts_at);
+          openBooking(state.slots.get(ms) || { ...a, ms, status: "available" });
+        },
+      }, `${dayLabel(wallClock(new Date(a.starts_at), state.tz).day)} ${timeLabel(new Date(a.starts_at), state.tz)}`)))] : null);
+    fetchSlots();
+    return;
+  }
+  confirm.disabled = false;
+  if (err instanceof ApiError && err.status === 422 && Object.keys(err.errors).length) {
+    const mapped = {};
+    const other = [];
+    for (const [k, v] of Object.entries(err.errors)) {
+      const name = k.split(".").pop();
+      if (form.elements.namedItem(name)) mapped[name] = v;
+      else other.push(v);
+    }
+    showErrors(form, mapped);
+    message.textContent = other.join(" ") || "Please check the highlighted fields.";
+  } else if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+    clear(message, "Please ", h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "sign in"),
+      " to book this service.");
+  } else {
+    message.textContent = err.message || "Something went wrong. Please try again.";
+  }
+}
+
+function showSuccess(dlg, booking) {
+  const pending = booking.status === "pending";
+  const heading = pending ? "Booking requested – email sent" : "Booking confirmed – email sent";
+  const close = h("button", { type: "button", id: "dlg-close" }, "Done");
+  clear(dlg.body,
+    h("h2", { id: dlg.dialog.getAttribute("aria-labelledby"), tabindex: "-1" }, heading),
+    h("div", { class: "notice success", role: "status", id: "booking-success" },
+      pending ? "The provider confirms your request soon; we emailed you the details." : "We emailed you the details and a calendar invitation."),
+    h("p", {}, "Your reference"),
+    h("p", { class: "reference", id: "booking-reference" }, booking.reference),
+    h("dl", { class: "summary" },
+      h("dt", {}, "When"), h("dd", {}, `${dayLabel(wallClock(new Date(booking.starts_at), state.tz).day, { weekday: "long", day: "numeric", month: "long" })}, ${timeLabel(new Date(booking.starts_at), state.tz)} (${zoneName(state.tz)})`),
+      h("dt", {}, "Seats"), h("dd", {}, String(booking.seats || 1)),
+      h("dt", {}, "Price"), h("dd", {}, money(booking.price, booking.currency))),
+    currentUser() ? h("p", {}, h("a", { href: "/me" }, "See my bookings")) : null,
+    h("div", { class: "actions" }, close));
+  close.addEventListener("click", () => dlg.close());
+  close.focus();
+  announce(`${heading}. Reference ${booking.reference}`);
+}
+
+// ---------------------------------------------------------------- page
+
+function layout() {
+  const svc = state.service;
+  const zones = allZones();
+  if (!zones.includes(state.tz)) zones.unshift(state.tz);
+  clear(main,
+    h("p", {}, h("a", { href: "/" }, "← All services")),
+    h("div", { class: "service-head" },
+      h("h1", {}, svc.name),
+      h("span", { class: "price" }, money(svc.price, svc.currency)),
+      svc.duration_minutes ? h("span", { class: "muted" }, `${svc.duration_minutes} min`) : null),
+    svc.description ? h("p", {}, svc.description) : null,
+    svc.venue ? h("p", { class: "muted" }, `Where: ${svc.venue}`) : null,
+    h("div", { class: "cal-toolbar" },
+      h("div", { class: "nav" },
+        h("button", { type: "button", class: "secondary", id: "prev", "aria-label": "Previous week", onclick: () => shift(-1) }, "‹"),
+        h("button", { type: "button", class: "secondary", id: "today", onclick: () => {
+          const t = todayIn(state.tz);
+          state.anchor = state.view === "week" ? startOfWeek(t) : startOfMonth(t);
+          fetchSlots();
+        } }, "Today"),
+        h("button", { type: "button", class: "secondary", id: "next", "aria-label": "Next week", onclick: () => shift(1) }, "›"),
+        h("h2", { class: "period", id: "period", "aria-live": "polite" })),
+      h("div", { class: "segmented", role: "group", "aria-label": "Calendar view", id: "view-toggle" },
+        h("button", { type: "button", "data-view": "week", "aria-pressed": "true", onclick: () => setView("week") }, "Week"),
+        h("button", { type: "button", "data-view": "month", "aria-pressed": "false", onclick: () => setView("month") }, "Month")),
+      h("div", { class: "tz-field" },
+        h("label", { for: "tz" }, "Time zone"),
+        h("select", { id: "tz", onchange: (e) => setZone(e.target.value) },
+          zones.map((z) => h("option", { value: z, selected: z === state.tz }, z))))),
+    h("p", { class: "muted" }, "Times shown in ", h("strong", { id: "tz-name" }), ". ",
+      h("span", { class: "live-status", id: "live-status", "data-state": "offline" }, "Connecting…")),
+    h("ul", { class: "legend", "aria-label": "Legend" },
+      h("li", {}, h("span", { class: "swatch slot available", "aria-hidden": "true" }, "✓"), "Free"),
+      h("li", {}, h("span", { class: "swatch slot booked", "aria-hidden": "true" }, "✕"), "Booked"),
+      h("li", {}, h("span", { class: "swatch slot unavailable", "aria-hidden": "true" }, "–"), "Not available")),
+    h("div", { id: "cal-message", role: "status" }),
+    h("div", { class: "calendar-wrap", id: "calendar-wrap", "aria-busy": "true" },
+      h("div", { class: "skeleton title" }), h("div", { class: "skeleton" }), h("div", { class: "skeleton" })),
+    h("p", { class: "kbd-hint", id: "kbd-hint" },
+      "Keyboard: arrow keys move between times, Enter books, Page Up/Page Down change the period."));
+}
+
+function setView(view) {
+  if (state.view === view) return;
+  const day = state.anchor;
+  state.view = view;
+  state.anchor = view === "week" ? startOfWeek(day < todayIn(state.tz) ? todayIn(state.tz) : day) : startOfMonth(day);
+  fetchSlots();
+}
+
+function setZone(tz) {
+  state.tz = tz;
+  localStorage.setItem(TZ_KEY, tz);
+  render();
+}
+
+async function start() {
+  const userPromise = setupPage();
+  let svc;
+  try {
+    svc = await api(`/services/${encodeURIComponent(slug)}`);
+  } catch (e) {
+    await userPromise;
+    // Members-only services are hidden from guests: try again once signed in.
+    if (e.status === 404 && currentUser()) {
+      try {
+        svc = await api(`/services/${encodeURIComponent(slug)}`);
+      } catch {
+        svc = null;
+      }
+    }
+    if (!svc) {
+      clear(main, h("h1", {}, "Service not found"),
+        h("p", {}, e.status === 404 ? "This booking link does not exist or is not public. " : `Could not load it: ${e.message}. `,
+          currentUser() ? null : [h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Sign in"), " or "],
+          h("a", { href: "/" }, "see all services"), "."));
+      return;
+    }
+  }
+  state.service = svc.service || svc;
+  const s = state.service;
+  s.capacity = s.capacity ?? Math.max(1, ...((s.resources || []).map((r) => r.capacity || 1)));
+  document.title = `${s.name} · Booker`;
+  const today = todayIn(state.tz);
+  state.anchor = startOfWeek(today);
+  const first = s.fixed_window?.starts_at || s.starts_at || s.next_available;
+  if (first) {
+    const day = wallClock(new Date(first), state.tz).day;
+    if (day > addDays(state.anchor, 6)) state.anchor = startOfWeek(day);
+  }
+  layout();
+  await fetchSlots();
+  $("#calendar-wrap").removeAttribute("aria-busy");
+  await userPromise;
+}
+
+start();
