@@ -132,6 +132,14 @@ def child_database_url(cluster_url: str) -> str:
     return cluster_url.replace("://booker@", "://booker_app@", 1)
 
 
+def set_app_password(owner_url: str, password: str) -> None:
+    """BOOKER_APP_DB_PASSWORD: let booker_app log in with that password (Compose's migrate service)."""
+    from psycopg import sql
+
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("ALTER ROLE booker_app LOGIN PASSWORD {}").format(sql.Literal(password)))
+
+
 def demo_admin_present(url: str) -> bool:
     from booker import demo
 
@@ -203,6 +211,8 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             say("demo data loaded")
         if cluster is not None:
             app_url = child_database_url(url)
+        if settings.app_db_password:
+            set_app_password(url, settings.app_db_password)
         if args.once:
             print(f"database ready: {url}", flush=True)
             return 0

@@ -45,6 +45,7 @@ class Settings:
     log_level: str = "info"
     var_dir: str = str(ROOT / "var")
     pg_port: int = 54329
+    app_db_password: str | None = field(default=None, repr=False)
 
     @property
     def development(self) -> bool:
@@ -70,6 +71,7 @@ NAMES = {
     "BOOKER_LOG_LEVEL": "log_level",
     "BOOKER_VAR": "var_dir",
     "BOOKER_PG_PORT": "pg_port",
+    "BOOKER_APP_DB_PASSWORD": "app_db_password",
 }
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -145,6 +147,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         values["var_dir"] = os.path.abspath(env["BOOKER_VAR"])
     if "BOOKER_PG_PORT" in env:
         values["pg_port"] = _port("BOOKER_PG_PORT", env["BOOKER_PG_PORT"], problems)
+    if env.get("BOOKER_APP_DB_PASSWORD"):
+        if len(env["BOOKER_APP_DB_PASSWORD"]) < 12:
+            problems.append("BOOKER_APP_DB_PASSWORD must be at least 12 characters")
+        values["app_db_password"] = env["BOOKER_APP_DB_PASSWORD"]
     if env.get("BOOKER_MAIL_DIR"):
         values["mail_dir"] = os.path.abspath(env["BOOKER_MAIL_DIR"])
     elif "var_dir" in values:
