@@ -1,0 +1,57 @@
+"""Start-up validation: an invalid setting stops `booker up` (and `serve`) with one clear line."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from booker import settings
+from tests.ops.conftest import BOOKER, clean_env, free_port
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*BOOKER, *args], cwd=tmp_path,
+                          env=clean_env(BOOKER_VAR=str(tmp_path / "var"), **env),
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("command", [["up"], ["serve"]])
+def test_invalid_port_stops_start_up_with_one_line(tmp_path: Path, command: list[str]) -> None:
+    result = run(command, tmp_path, BOOKER_PORT="abc")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == ["booker: BOOKER_PORT='abc' is not a port number (1-65535)"]
+    assert not (tmp_path / "var" / "pgdata").exists()  # nothing was started
+
+
+def test_unreachable_database_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    port = free_port()
+    result = run(["up"], tmp_path, DATABASE_URL=f"postgresql://booker@127.0.0.1:{port}/booker",
+                 BOOKER_PORT=str(free_port()))
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"booker: DATABASE_URL: cannot connect to 127.0.0.1:{port}/booker")
+    assert "refused" in lines[0].lower()
+
+
+def test_every_problem_gets_its_own_line(tmp_path: Path) -> None:
+    result = run(["up"], tmp_path, BOOKER_PORT="0", SMTP_STARTTLS="maybe", BOOKER_ENV="production")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3, result.stderr
+    assert any("BOOKER_SECRET is required" in line for line in lines)
+    assert any("SMTP_STARTTLS='maybe'" in line for line in lines)
+
+
+def test_settings_for_up() -> None:
+    s = settings.load({"BOOKER_VAR": "/srv/booker", "BOOKER_PG_PORT": "6000", "BOOKER_LOG_LEVEL": "DEBUG"})
+    assert (s.var_dir, s.pg_port, s.log_level) == ("/srv/booker", 6000, "debug")
+    assert s.mail_dir == "/srv/booker/mail"
+    assert settings.load({"BOOKER_VAR": "/srv/booker", "BOOKER_MAIL_DIR": "/tmp/m"}).mail_dir == "/tmp/m"
+    with pytest.raises(settings.SettingsError) as exc:
+        settings.load({"BOOKER_PG_PORT": "70000", "BOOKER_LOG_LEVEL": "loud",
+                       "BOOKER_APP_DB_PASSWORD": "short"})
+    assert len(exc.value.problems) == 3
+    assert "app_db_password" not in repr(settings.load({"BOOKER_APP_DB_PASSWORD": "long-enough-secret"}))
