@@ -5,6 +5,8 @@
 -- and stepped through by the slot step. A spring-forward day therefore never yields
 -- a slot at a local time that does not exist, and a fall-back day yields each real
 -- instant once (a 25-hour day has 25 hours of slots, a 23-hour day 23).
+-- A window that opens inside the repeated hour of a fall-back day opens at the first
+-- of the two instants (internal.wall_clock_start).
 --
 -- state: available | booked | past | too_soon | too_far | closed
 -- seats_left: seats free on this resource for the whole blocked range
@@ -33,7 +35,7 @@ CREATE FUNCTION internal.slot_candidates(p_service booking.services, p_from time
         WHERE p_service.fixed_window IS NOT NULL
         UNION ALL
         SELECT res.id,
-               (d.day::date + ar.start_time) AT TIME ZONE res.timezone,
+               internal.wall_clock_start(d.day::date + ar.start_time, res.timezone),
                (d.day::date + ar.end_time) AT TIME ZONE res.timezone
         FROM res
         CROSS JOIN LATERAL generate_series(
