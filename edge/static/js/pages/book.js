@@ -615,7 +615,13 @@ async function start() {
   document.title = `${s.name} · Booker`;
   const today = todayIn(state.tz);
   state.anchor = startOfWeek(today);
-  const first = s.fixed_window?.starts_at || s.starts_at || s.next_available;
+  if (!s.starts_at && !s.next_available) {
+    // Open on the week of the next bookable time (today may be a weekend or fully booked).
+    const now = new Date();
+    const q = new URLSearchParams({ service: slug, from: now.toISOString(), to: new Date(+now + 30 * 86400000).toISOString() });
+    s.next_available = (await api(`/availability?${q}`).catch(() => ({}))).next_available || null;
+  }
+  const first = s.starts_at || s.next_available;
   if (first) {
     const day = wallClock(new Date(first), state.tz).day;
     if (day > addDays(state.anchor, 6)) state.anchor = startOfWeek(day);
