@@ -11,6 +11,7 @@ transient and retried later.
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import logging
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -20,6 +21,11 @@ import aiosmtplib
 from booker.settings import Settings
 
 log = logging.getLogger("booker.worker")
+
+# Header lines may be up to 998 octets (RFC 5322 2.1.1). At the usual 78 the standard
+# library folds some subjects right after "Subject:", which some readers show as a
+# leading space.
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 class DeliveryError(Exception):
@@ -67,7 +73,7 @@ class Sender:
         """Deliver one message; raises DeliveryError."""
         try:
             smtp = await self._connection()
-            await smtp.send_message(message, sender=self.envelope_from, recipients=[recipient])
+            await smtp.sendmail(self.envelope_from, [recipient], message.as_bytes(policy=WIRE_POLICY))
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             await self.close()
             raise classify(exc) from exc
