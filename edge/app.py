@@ -9,8 +9,9 @@ from aiohttp import web
 from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
-from edge.handlers import system
+from edge.handlers import auth, bookings, me, services, system
 from edge.http import MAX_BODY
+from edge.live import setup_live
 from edge.metrics import setup_metrics
 from edge.pages import setup_pages
 
@@ -24,6 +25,29 @@ ROUTES: list[tuple[str, str, web.Handler]] = [
     ("GET", "/ready", system.ready),
     ("GET", f"{API}/health", system.health),
     ("GET", f"{API}/ready", system.ready),
+    # accounts
+    ("POST", f"{API}/auth/register", auth.register),
+    ("POST", f"{API}/auth/login", auth.login),
+    ("POST", f"{API}/auth/refresh", auth.refresh),
+    ("POST", f"{API}/auth/logout", auth.logout),
+    ("GET", f"{API}/me", me.me),
+    ("GET", f"{API}/me/tokens", me.list_tokens),
+    ("POST", f"{API}/me/tokens", me.create_token),
+    ("DELETE", f"{API}/me/tokens/{{id}}", me.delete_token),
+    ("GET", f"{API}/me/bookings", me.my_bookings),
+    # catalogue
+    ("GET", f"{API}/services", services.list_services),
+    ("GET", f"{API}/services/{{slug}}", services.get_service),
+    ("GET", f"{API}/services/{{slug}}/slots", services.slots),
+    ("GET", f"{API}/availability", services.availability),
+    # bookings
+    ("POST", f"{API}/holds", bookings.create_hold),
+    ("POST", f"{API}/bookings", bookings.create_booking),
+    ("GET", f"{API}/bookings/{{id}}", bookings.get_booking),
+    ("PATCH", f"{API}/bookings/{{id}}", bookings.update_booking),
+    ("DELETE", f"{API}/bookings/{{id}}", bookings.cancel_booking),
+    ("POST", f"{API}/bookings/{{id}}/confirm", bookings.confirm_booking),
+    ("POST", f"{API}/bookings/{{id}}/decline", bookings.decline_booking),
 ]
 
 
@@ -42,5 +66,6 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     #   setup_pages(app)    edge/pages.py    the web client and its static files
     #   setup_metrics(app)  edge/metrics.py  /metrics
     setup_metrics(app)
+    setup_live(app)
     setup_pages(app)
     return app

@@ -1,0 +1,116 @@
+"""GET /me, /me/tokens (API tokens), /me/bookings."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from edge import db
+from edge.auth import API_TOKEN_PREFIX, new_secret_token, require_user, sha256
+from edge.errors import Problem
+from edge.handlers.auth import user_json
+from edge.http import Fields, json_response, page_params, paginated, path_uuid, read_json
+
+STATUSES = ("held", "pending", "confirmed", "cancelled", "expired", "declined")
+
+
+async def me(request: web.Request) -> web.Response:
+    principal = await require_user(request)
+    row = await db.query_one(
+        request,
+        "SELECT id, email, name, role::text AS role, created_at FROM booking.users "
+        "WHERE id = %s AND disabled_at IS NULL",
+        (principal.id,),
+    )
+    if row is None:
+        raise Problem(401, "this account no longer exists")
+    return json_response(user_json(row))
+
+
+
+async def list_tokens(request: web.Request) -> web.Response:
+    principal = await require_user(request)
+    rows = await db.query(
+        request,
+        "SELECT id, name, prefix, created_at, last_used_at, expires_at FROM booking.api_tokens "
+        "WHERE user_id = %s AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
+        "ORDER BY created_at DESC",
+        (principal.id,),
+    )
+    return json_response({"data": rows})
+
+
+async def create_token(request: web.Request) -> web.Response:
+    """A new API token; the secret is in this response only, the database keeps its SHA-256."""
+    principal = await require_user(request)
+    f = Fields(await read_json(request))
+    name = f.text("name", required=True, max_len=100)
+    days = f.integer("expires_in_days", lo=1, hi=3650)
+    f.check()
+    token = new_secret_token(API_TOKEN_PREFIX)
+    row = await db.query_one(
+        request,
+        """INSERT INTO booking.api_tokens (user_id, name, token_hash, prefix, expires_at)
+           VALUES (%s, %s, %s, %s, now() + make_interval(days => %s))
+           RETURNING id, name, prefix, created_at, last_used_at, expires_at""",
+        (principal.id, name, sha256(token), token[:10], days),
+    )
+    assert row
+    return json_response({**row, "token": token}, status=201,
+                         headers={"Location": f"/api/v1/me/tokens/{row['id']}"})
+
+
+async def delete_token(request: web.Request) -> web.Response:
+    principal = await require_user(request)
+    token_id = path_uuid(request, what="token")
+    row = await db.query_one(
+        request,
+        "UPDATE booking.api_tokens SET revoked_at = now() "
+        "WHERE id = %s AND user_id = %s AND revoked_at IS NULL RETURNING id",
+        (token_id, principal.id),
+    )
+    if row is None:
+        raise Problem(404, "token not found")
+    return web.Response(status=204)
+
+
+async def my_bookings(request: web.Request) -> web.Response:
+    principal = await require_user(request)
+    page, limit = page_params(request)
+    f = Fields(request.query)
+    start = f.instant("from")
+    end = f.instant("to")
+    status = f.text("status", max_len=100)
+    statuses = None
+    if status:
+        statuses = [s.strip() for s in status.split(",") if s.strip()]
+        if any(s not in STATUSES for s in statuses):
+            f.errors["status"] = "must be a comma-separated list of " + ", ".join(STATUSES)
+    f.check()
+    rows = await db.query(
+        request,
+        """SELECT api.booking_json(b) AS booking, count(*) OVER () AS total
+             FROM booking.bookings b
+            WHERE b.user_id = %(user)s
+              AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
+              AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
+              AND (%(statuses)s::text[] IS NULL OR b.status::text = ANY (%(statuses)s))
+            ORDER BY b.starts_at, b.id
+            LIMIT %(limit)s OFFSET %(offset)s""",
+        {"user": principal.id, "from": start, "to": end, "statuses": statuses,
+         "limit": limit, "offset": (page - 1) * limit},
+    )
+    total = rows[0]["total"] if rows else await _count_mine(request, principal.id, start, end, statuses)
+    return json_response(paginated([r["booking"] for r in rows], total, page, limit))
+
+
+async def _count_mine(request: web.Request, user: str, start: object, end: object, statuses: object) -> int:
+    row = await db.query_one(
+        request,
+        """SELECT count(*) AS n FROM booking.bookings b
+            WHERE b.user_id = %(user)s
+              AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
+              AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
+              AND (%(statuses)s::text[] IS NULL OR b.status::text = ANY (%(statuses)s))""",
+        {"user": user, "from": start, "to": end, "statuses": statuses},
+    )
+    return int(row["n"]) if row else 0
