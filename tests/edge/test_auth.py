@@ -12,6 +12,7 @@ from booker import demo
 from edge.auth import REFRESH_COOKIE
 
 API = "/api/v1"
+MEMBER = {"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD}
 
 
 def _cookie(resp: Any) -> str:
@@ -50,26 +51,27 @@ async def test_register_errors(bare_client: TestClient[Any, Any]) -> None:
 
 async def test_login_same_message_for_unknown_email_and_wrong_password(client: TestClient[Any, Any]) -> None:
     wrong = await client.post(f"{API}/auth/login", json={"email": demo.MEMBER_EMAIL, "password": "wrong-123"})
-    unknown = await client.post(f"{API}/auth/login", json={"email": "ghost@example.com", "password": "wrong-123"})
+    unknown = await client.post(f"{API}/auth/login",
+                                json={"email": "ghost@example.com", "password": "wrong-123"})
     assert wrong.status == unknown.status == 401
     assert (await wrong.json())["detail"] == (await unknown.json())["detail"]
-    ok = await client.post(f"{API}/auth/login", json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD})
+    ok = await client.post(f"{API}/auth/login", json=MEMBER)
     assert ok.status == 200
     assert (await ok.json())["user"]["email"] == demo.MEMBER_EMAIL
 
 
 async def test_login_rate_limited_after_repeated_failures(client: TestClient[Any, Any], db_url: str) -> None:
     for _ in range(5):
-        resp = await client.post(f"{API}/auth/login", json={"email": demo.MEMBER_EMAIL, "password": "bad-guess1"})
+        resp = await client.post(f"{API}/auth/login", json={**MEMBER, "password": "bad-guess1"})
         assert resp.status == 401
     limited = await client.post(f"{API}/auth/login",
-                                json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD})
+                                json=MEMBER)
     assert limited.status == 429
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     # once the lock lapses, the right password works and clears the counter
     with psycopg.connect(db_url, autocommit=True) as c:
         c.execute("UPDATE booking.login_attempts SET locked_until = now() - interval '1 second'")
-    ok = await client.post(f"{API}/auth/login", json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD})
+    ok = await client.post(f"{API}/auth/login", json=MEMBER)
     assert ok.status == 200
     with psycopg.connect(db_url, autocommit=True) as c:
         assert c.execute("SELECT count(*) FROM booking.login_attempts").fetchone() == (0,)
@@ -77,7 +79,7 @@ async def test_login_rate_limited_after_repeated_failures(client: TestClient[Any
 
 async def test_refresh_rotates_and_reuse_revokes_family(client: TestClient[Any, Any]) -> None:
     login = await client.post(f"{API}/auth/login",
-                              json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD})
+                              json=MEMBER)
     first = _cookie(login)
     client.session.cookie_jar.clear()
     r1 = await client.post(f"{API}/auth/refresh", cookies={REFRESH_COOKIE: first})
@@ -102,7 +104,7 @@ async def test_refresh_without_or_with_unknown_cookie(client: TestClient[Any, An
 
 async def test_logout_revokes_refresh_token(client: TestClient[Any, Any]) -> None:
     login = await client.post(f"{API}/auth/login",
-                              json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD})
+                              json=MEMBER)
     token = _cookie(login)
     client.session.cookie_jar.clear()
     out = await client.post(f"{API}/auth/logout", cookies={REFRESH_COOKIE: token})
@@ -131,7 +133,8 @@ async def test_expired_access_token(client: TestClient[Any, Any], users: Any, se
     assert "expired" in (await resp.json())["detail"]
 
 
-async def test_api_tokens_shown_once_stored_hashed(client: TestClient[Any, Any], users: Any, db_url: str) -> None:
+async def test_api_tokens_shown_once_stored_hashed(client: TestClient[Any, Any], users: Any,
+                                                   db_url: str) -> None:
     h = users.headers("member")
     created = await client.post(f"{API}/me/tokens", json={"name": "ci", "expires_in_days": 30}, headers=h)
     assert created.status == 201
