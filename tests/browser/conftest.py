@@ -105,7 +105,9 @@ class Pages:
         self.contexts.append(ctx)
         page = ctx.new_page()
         page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"{page.url}: {m.text}"))
+        # Expected HTTP errors (409, 401 …) show as "Failed to load resource"; anything else is a bug.
+        page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
+                and self.errors.append(f"{page.url}: {m.text}"))
         return page
 
     def close(self) -> None:

@@ -1,0 +1,46 @@
+"""Small steps the browser tests share."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+FREE_CELL = '#calendar [role="gridcell"][data-status="available"]'
+REFERENCE = re.compile(r"^BK-[A-Z0-9]{4,}$")
+
+
+def login(page: Page, email: str, password: str, next_path: str = "/me") -> None:
+    page.goto(f"/login?next={next_path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def open_calendar(page: Page, slug: str) -> None:
+    page.goto(f"/book/{slug}")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    page.locator(FREE_CELL).first.wait_for()
+
+
+def first_free(page: Page) -> Locator:
+    return page.locator(FREE_CELL).first
+
+
+def cell(page: Page, ms: str) -> Locator:
+    return page.locator(f'#calendar [role="gridcell"][data-ms="{ms}"]')
+
+
+def book_open_dialog(page: Page, name: str | None = None, email: str | None = None) -> str:
+    """Fill the open dialog (guest fields when given), confirm, return the shown reference."""
+    dialog = page.get_by_role("dialog")
+    if name is not None:
+        dialog.get_by_label("Your name").fill(name)
+    if email is not None:
+        dialog.get_by_label("Email").fill(email)
+    dialog.get_by_role("button", name="Confirm booking").click()
+    expect(dialog.get_by_role("heading", name="Booking confirmed – email sent")).to_be_visible()
+    reference = dialog.locator("#booking-reference").inner_text().strip()
+    assert REFERENCE.match(reference), reference
+    return reference
