@@ -20,7 +20,10 @@ def free_port() -> int:
 
 
 def port_free(port: int) -> bool:
+    """Free for a new server: nothing listens (connections in TIME_WAIT do not count, as for any
+    server that sets SO_REUSEADDR, which aiohttp, aiosmtpd and PostgreSQL all do)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
