@@ -13,6 +13,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON booking.users, booking.api_tokens, booki
 GRANT SELECT, INSERT, UPDATE, DELETE ON booking.resources, booking.availability_rules, booking.closures,
     booking.services, booking.service_resources TO booker_app;
 GRANT SELECT ON booking.bookings, booking.booking_audit TO booker_app;
+-- the helpers the CHECK constraints and generated columns of those tables call, and the
+-- zone cache of booking.is_valid_timezone (migration 0002): without them booker_app's
+-- INSERT of a resource or of a service with a fixed window fails with 42501.
+GRANT EXECUTE ON FUNCTION booking.is_valid_timezone(text), booking.on_grid(timestamptz),
+    booking.multirange_size(int4multirange) TO booker_app;
+GRANT SELECT ON booking.time_zones TO booker_app;
 GRANT SELECT, UPDATE ON booking.notification_log TO booker_app;
 -- the edge's login rate limiter (migration 0010).
 GRANT SELECT, INSERT, UPDATE, DELETE ON booking.login_attempts TO booker_app;
