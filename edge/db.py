@@ -44,7 +44,7 @@ def make_pool(url: str, size: int) -> AsyncConnectionPool:
         max_size=size,
         open=False,
         configure=_configure,
-        timeout=10.0,
+        timeout=30.0,
         name="booker-edge",
         kwargs={"application_name": "booker-edge"},
     )

@@ -92,3 +92,25 @@ class Users:
 @pytest.fixture
 def users(demo_url: str, settings: Settings) -> Users:
     return Users(demo_url, settings)
+
+
+async def free_slots(client: TestClient[Any, Any], slug: str, days: int = 14,
+                     resource: str | None = None) -> list[str]:
+    """Start times of the available slots of a service (on one resource) in the next `days` days."""
+    import datetime as dt
+
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if resource:
+        resp = await client.get("/api/v1/availability", params={
+            "service": slug, "resource": resource, "from": start.isoformat(),
+            "to": (start + dt.timedelta(days=days)).isoformat()})
+        assert resp.status == 200, await resp.text()
+        return [s["starts_at"] for r in (await resp.json())["resources"] for s in r["slots"]]
+    end = start + dt.timedelta(days=days)
+    resp = await client.get(f"/api/v1/services/{slug}/slots",
+                            params={"from": start.isoformat(), "to": end.isoformat()})
+    assert resp.status == 200, await resp.text()
+    return [s["starts_at"] for s in (await resp.json())["slots"] if s["status"] == "available"]
+
+
+GUEST = {"name": "Gina Guest", "email": "gina@example.net"}
