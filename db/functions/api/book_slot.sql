@@ -41,7 +41,7 @@ BEGIN
         IF v_user.id IS NULL THEN
             PERFORM internal.fail_not_found('user');
         END IF;
-    ELSIF v_service.visibility <> 'public' THEN
+    ELSIF v_service.visibility = 'members' THEN  -- unlisted: not in the catalogue, bookable by its link
         RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'sign in to book this service';
     END IF;
 

@@ -19,7 +19,7 @@ BEGIN
     IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 60 THEN
         PERFORM internal.fail_invalid('minutes', 'must be between 1 and 60');
     END IF;
-    IF p_user IS NULL AND v_service.visibility <> 'public' THEN
+    IF p_user IS NULL AND v_service.visibility = 'members' THEN  -- unlisted services are bookable by link
         RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'sign in to book this service';
     END IF;
     v_fields.user_id := p_user;
