@@ -1,6 +1,6 @@
 -- api.book_slot: success paths, resource choice, booking_json, idempotency (I5) and every error.
 BEGIN;
-SELECT plan(60);
+SELECT plan(62);
 \ir fixtures.psql
 
 INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes, max_advance_days, min_notice_minutes)
@@ -142,6 +142,12 @@ SELECT throws_ok($$SELECT api.book_slot('members', '2027-06-16 12:00Z', '{"name"
                  'RB403', 'sign in to book this service', 'book_slot: RB403 for a guest on a members-only service');
 SELECT lives_ok($$SELECT api.book_slot('members', '2027-06-16 12:00Z', '{}', p_user => '00000000-0000-0000-0000-0000000000a2')$$,
                 'book_slot: a member books the members-only service');
+
+UPDATE booking.services SET visibility = 'unlisted' WHERE slug = 'duo';
+SELECT lives_ok($$SELECT api.book_slot('duo', '2027-06-16 12:00Z', '{"name": "N", "email": "n@example.com"}')$$,
+                'book_slot: a guest books an unlisted service by its link');
+SELECT lives_ok($$SELECT api.hold_slot('duo', '2027-06-16 13:00Z')$$, 'hold_slot: a guest holds a slot of an unlisted service');
+UPDATE booking.services SET visibility = 'public' WHERE slug = 'duo';
 
 -- idempotency (I5) ------------------------------------------------------------------------------
 INSERT INTO saved SELECT 'i1', b.id FROM api.book_slot('consult', '2027-06-18 08:00Z', '{}',
