@@ -9,7 +9,7 @@ from aiohttp import web
 from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
-from edge.handlers import auth, bookings, me, services, system
+from edge.handlers import admin, auth, bookings, me, services, system
 from edge.http import MAX_BODY
 from edge.live import setup_live
 from edge.metrics import setup_metrics
@@ -48,6 +48,26 @@ ROUTES: list[tuple[str, str, web.Handler]] = [
     ("DELETE", f"{API}/bookings/{{id}}", bookings.cancel_booking),
     ("POST", f"{API}/bookings/{{id}}/confirm", bookings.confirm_booking),
     ("POST", f"{API}/bookings/{{id}}/decline", bookings.decline_booking),
+    # admin
+    ("GET", f"{API}/admin/resources", admin.list_resources),
+    ("POST", f"{API}/admin/resources", admin.create_resource),
+    ("GET", f"{API}/admin/resources/{{id}}", admin.get_resource),
+    ("PATCH", f"{API}/admin/resources/{{id}}", admin.update_resource),
+    ("DELETE", f"{API}/admin/resources/{{id}}", admin.delete_resource),
+    ("GET", f"{API}/admin/resources/{{id}}/rules", admin.get_rules),
+    ("PUT", f"{API}/admin/resources/{{id}}/rules", admin.put_rules),
+    ("GET", f"{API}/admin/resources/{{id}}/closures", admin.list_closures),
+    ("POST", f"{API}/admin/resources/{{id}}/closures", admin.create_closure),
+    ("DELETE", f"{API}/admin/resources/{{id}}/closures/{{closure}}", admin.delete_closure),
+    ("GET", f"{API}/admin/services", admin.list_services),
+    ("POST", f"{API}/admin/services", admin.create_service),
+    ("GET", f"{API}/admin/services/{{id}}", admin.get_service),
+    ("PATCH", f"{API}/admin/services/{{id}}", admin.update_service),
+    ("DELETE", f"{API}/admin/services/{{id}}", admin.delete_service),
+    ("GET", f"{API}/admin/bookings", admin.list_bookings),
+    ("GET", f"{API}/admin/notifications", admin.list_notifications),
+    ("POST", f"{API}/admin/notifications/{{id}}/retry", admin.retry_notification),
+    ("GET", f"{API}/admin/audit", admin.audit),
 ]
 
 

@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 
 import psycopg
 from aiohttp import web
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -24,6 +25,8 @@ SETTINGS = web.AppKey("settings", Settings)
 DATABASE_URL = web.AppKey("database_url", str)
 
 Params = Sequence[Any] | dict[str, Any] | None
+# A constant SQL string, or one composed with psycopg.sql (identifiers from a whitelist).
+Query = LiteralString | sql.Composable
 Row = dict[str, Any]
 
 
@@ -69,7 +72,7 @@ async def db_cleanup_ctx(app: web.Application) -> AsyncIterator[None]:
 Target = web.Request | web.Application
 
 
-async def query(request: Target, sql: LiteralString, params: Params = None) -> list[Row]:
+async def query(request: Target, sql: Query, params: Params = None) -> list[Row]:
     """Run one statement (autocommit) and return its rows as dicts; 40001 is retried once."""
     app = request.app if isinstance(request, web.Request) else request
     for attempt in (1, 2):
@@ -83,7 +86,7 @@ async def query(request: Target, sql: LiteralString, params: Params = None) -> l
     raise AssertionError("unreachable")
 
 
-async def query_one(request: Target, sql: LiteralString, params: Params = None) -> Row | None:
+async def query_one(request: Target, sql: Query, params: Params = None) -> Row | None:
     rows = await query(request, sql, params)
     return rows[0] if rows else None
 
