@@ -1,7 +1,7 @@
 -- available_slots, slot_grid and suggest_alternatives: rules minus closures minus bookings,
 -- past / too soon / too far, validity dates, inactive resources, fixed windows, and errors.
 BEGIN;
-SELECT plan(36);
+SELECT plan(38);
 \ir fixtures.psql
 
 INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes, max_advance_days, min_notice_minutes)
@@ -112,6 +112,10 @@ SELECT lives_ok($$SELECT api.book_slot('concert', '2027-06-25 18:00Z', '{"name":
 SELECT ok((SELECT bool_and(starts_at NOT BETWEEN '2027-06-25 17:00Z' AND '2027-06-25 19:00Z')
              FROM api.suggest_alternatives('concert', '2027-06-25 18:00Z', 5, 7)),
           'suggest_alternatives: p_seats skips slots with too few seats left');
+SELECT is((SELECT array_agg(starts_at) FROM api.suggest_alternatives('gala', '2027-09-04 18:00Z')),
+          ARRAY['2027-09-01 18:00Z'::timestamptz], 'suggest_alternatives: looks up to a week away when the day has too few');
+SELECT is((SELECT array_agg(starts_at) FROM api.suggest_alternatives('gala', '2027-09-09 18:00Z')), NULL::timestamptz[],
+          'suggest_alternatives: but not further than a week');
 SELECT throws_ok($$SELECT * FROM api.suggest_alternatives('nope', '2027-06-25 10:00Z')$$,
                  'RB404', 'service not found', 'suggest_alternatives: RB404 for an unknown service');
 
