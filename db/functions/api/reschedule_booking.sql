@@ -16,6 +16,7 @@ DECLARE
     v_candidate record;
     v_seats int4multirange;
     v_open boolean := false;
+    v_closed boolean := false;
 BEGIN
     PERFORM internal.set_actor(p_actor);
     SELECT * INTO v_booking FROM booking.bookings WHERE id = p_booking FOR UPDATE;
@@ -45,6 +46,7 @@ BEGIN
          WHERE c.starts_at = p_new_start AND (p_resource IS NULL OR c.resource_id = p_resource)
          ORDER BY c.resource_id = v_booking.resource_id DESC, c.state = 'available' DESC
     LOOP
+        v_closed := v_closed OR v_candidate.state = 'closed';
         CONTINUE WHEN v_candidate.state = 'closed' OR v_candidate.capacity < v_booking.seat_count;
         v_open := true;
         UPDATE booking.bookings SET status = 'expired'
@@ -79,6 +81,9 @@ BEGIN
             SELECT 1 FROM booking.service_resources WHERE service_id = v_service.id AND resource_id = p_resource
         ) THEN
             PERFORM internal.fail_not_found('resource');
+        END IF;
+        IF v_closed THEN
+            PERFORM internal.fail_invalid('starts_at', 'falls in a closure of the resource');
         END IF;
         PERFORM internal.fail_invalid('starts_at', 'is outside the opening hours');
     END IF;
