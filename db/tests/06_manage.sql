@@ -1,7 +1,7 @@
 -- Managing bookings: pending -> confirmed/declined, cancellation (cutoff, p_force),
 -- rescheduling, with each function's errors.
 BEGIN;
-SELECT plan(53);
+SELECT plan(55);
 \ir fixtures.psql
 
 INSERT INTO booking.services (id, slug, name, duration_minutes, slot_step_minutes, max_advance_days, requires_confirmation)
@@ -116,13 +116,18 @@ SELECT throws_ok($$SELECT api.reschedule_booking(pg_temp.bid('c1'), '2027-09-09 
                  'RB409', 'a cancelled booking cannot be rescheduled', 'reschedule_booking: RB409 for a cancelled booking');
 SELECT throws_ok($$SELECT api.reschedule_booking(pg_temp.bid('r1'), '2027-09-09 14:00Z', NULL, '00000000-0000-0000-0000-0000000000b4')$$,
                  'RB404', 'resource not found', 'reschedule_booking: RB404 for a resource of another service');
+INSERT INTO saved SELECT 'lh', b.id FROM api.hold_slot('consult', '2027-09-09 15:00Z') b;
+UPDATE booking.bookings SET hold_expires_at = now() - interval '1 minute' WHERE id = pg_temp.bid('lh');
+SELECT is((SELECT starts_at FROM api.reschedule_booking(pg_temp.bid('r1'), '2027-09-09 15:00Z', NULL)),
+          '2027-09-09 15:00Z'::timestamptz, 'reschedule_booking: into a slot whose hold lapsed');
+SELECT is((pg_temp.bk('lh')).status::text, 'expired', 'reschedule_booking: the lapsed hold is expired');
 INSERT INTO saved SELECT 'o1', b.id FROM api.book_slot('office', '2027-09-08 13:00Z', '{"name": "M", "email": "m@example.com"}') b;
 SELECT throws_ok($$SELECT api.reschedule_booking(pg_temp.bid('o1'), '2027-09-08 22:00Z', NULL)$$,
                  'RB422', 'starts_at: is outside the opening hours', 'reschedule_booking: RB422 outside the opening hours');
 INSERT INTO booking.closures (resource_id, during)
 VALUES ('00000000-0000-0000-0000-0000000000b4', '[2027-09-09 00:00-04, 2027-09-10 00:00-04)');
 SELECT throws_ok($$SELECT api.reschedule_booking(pg_temp.bid('o1'), '2027-09-09 13:00Z', NULL)$$,
-                 'RB422', NULL, 'reschedule_booking: RB422 into a closure');
+                 'RB422', 'starts_at: falls in a closure of the resource', 'reschedule_booking: RB422 into a closure');
 INSERT INTO saved SELECT 'd1', b.id FROM api.book_slot('duo', '2027-09-09 16:00Z', '{"name": "N", "email": "n@example.com"}',
     p_resource => '00000000-0000-0000-0000-0000000000b1') b;
 SELECT is((SELECT resource_id FROM api.reschedule_booking(pg_temp.bid('d1'), '2027-09-09 16:00Z', NULL, '00000000-0000-0000-0000-0000000000b2')),
