@@ -115,8 +115,24 @@ class Pages:
             ctx.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def pages(browser: Browser, edge: LiveEdge) -> Iterator[Pages]:
+def pages(browser: Browser, edge: LiveEdge, request: pytest.FixtureRequest) -> Iterator[Pages]:
     p = Pages(browser, edge.url)
     yield p
+    if request.node.stash.get(FAILED, False):  # keep what the browser showed, for the post-mortem
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for i, ctx in enumerate(p.contexts):
+            for j, page in enumerate(ctx.pages):
+                page.screenshot(path=SCREENSHOTS / f"failed-{request.node.name}-{i}-{j}.png", full_page=True)
     p.close()

@@ -40,7 +40,7 @@ def book_open_dialog(page: Page, name: str | None = None, email: str | None = No
     if email is not None:
         dialog.get_by_label("Email").fill(email)
     dialog.get_by_role("button", name="Confirm booking").click()
-    expect(dialog.get_by_role("heading", name="Booking confirmed – email sent")).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Booking confirmed \u2013 email sent")).to_be_visible()
     reference = dialog.locator("#booking-reference").inner_text().strip()
     assert REFERENCE.match(reference), reference
     return reference

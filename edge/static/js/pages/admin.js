@@ -58,7 +58,7 @@ async function resourcesPanel(panel) {
         h("td", {}, h("button", {
           type: "button", class: "secondary", "aria-label": `Edit hours and closures of ${r.name}`,
           onclick: () => resourceEditor(editor, r),
-        }, "Hours & closures"))))), "No resources yet."),
+        }, "Hours & closures")))), "No resources yet."),
     editor,
     newResourceForm(() => resourcesPanel(panel)));
 }
@@ -101,10 +101,10 @@ function hoursRow(dayIndex, rule, container) {
   const row = h("div", { class: "hours-row", "data-weekday": String(dayIndex + 1) },
     h("span", { class: "day", "aria-hidden": "true" }, WEEKDAYS[dayIndex]),
     h("label", { class: "sr-only", for: `from-${id}` }, `${WEEKDAYS[dayIndex]} opens at`),
-    h("input", { type: "time", id: `from-${id}`, class: "from", step: "900", value: rule.start_time?.slice(0, 5) || "09:00" }),
+    h("input", { type: "time", id: `from-${id}`, class: "from", step: "900", value: (rule.start || rule.start_time || "09:00").slice(0, 5) }),
     h("span", { "aria-hidden": "true" }, "–"),
     h("label", { class: "sr-only", for: `to-${id}` }, `${WEEKDAYS[dayIndex]} closes at`),
-    h("input", { type: "time", id: `to-${id}`, class: "to", step: "900", value: rule.end_time?.slice(0, 5) || "17:00" }),
+    h("input", { type: "time", id: `to-${id}`, class: "to", step: "900", value: (rule.end || rule.end_time || "17:00").slice(0, 5) }),
     h("button", { type: "button", class: "link", "aria-label": `Remove these ${WEEKDAYS[dayIndex]} hours`,
       onclick: () => row.remove() }, "Remove"));
   container.append(row);
@@ -138,7 +138,7 @@ async function resourceEditor(editor, r) {
   hoursForm.addEventListener("submit", async (e) => {
     e.preventDefault();
     const body = $$(".hours-row", hoursForm).map((row) => ({
-      weekday: Number(row.dataset.weekday), start_time: $(".from", row).value, end_time: $(".to", row).value,
+      weekday: Number(row.dataset.weekday), start: $(".from", row).value, end: $(".to", row).value,
     }));
     $("#hours-saved").textContent = "";
     const ok = await submitWith(hoursForm, saveHours, () => api(`/admin/resources/${r.id}/rules`, { method: "PUT", body: { rules: body } }));
@@ -215,7 +215,7 @@ async function servicesPanel(panel) {
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "requires_confirmation", id: "svc-confirm" }), " Bookings need confirmation")),
     h("fieldset", { class: "field", "aria-describedby": "resources-error" },
       h("legend", {}, "Delivered by"),
-      resources.length ? list(resources).map((r) => h("label", { class: "inline" },
+      list(resources).length ? list(resources).map((r) => h("label", { class: "inline" },
         h("input", { type: "checkbox", name: "resources", value: r.slug }), ` ${r.name} (${r.timezone})`)) : h("p", {}, "Add a resource first."),
       h("span", { class: "error", id: "resources-error" })),
     submit);
@@ -244,7 +244,7 @@ async function servicesPanel(panel) {
     const created = await submitWith(form, submit, () => api("/admin/services", { method: "POST", body }));
     if (!created) return;
     const svc = created.service || created;
-    const link = created.public_url || created.link || svc.public_url || `${location.origin}/book/${svc.slug || body.slug}`;
+    const link = svc.link || svc.public_url || `${location.origin}/book/${svc.slug || body.slug}`;
     const path = new URL(link, location.origin).pathname;
     await servicesPanel(panel);
     clear($("#service-created"), h("div", { class: "notice success" },
@@ -259,7 +259,7 @@ async function servicesPanel(panel) {
       h("tr", { "data-service": s.slug },
         h("td", {}, s.name), h("td", {}, h("a", { href: `/book/${s.slug}` }, `/book/${s.slug}`)),
         h("td", {}, s.duration_minutes ? `${s.duration_minutes} min` : ""), h("td", {}, money(s.price, s.currency)),
-        h("td", {}, s.visibility || ""), h("td", {}, (s.resources || []).map((r) => r.slug || r).join(", "))))), "No services yet."),
+        h("td", {}, s.visibility || ""), h("td", {}, (s.resources || []).map((r) => r.slug || r).join(", ")))), "No services yet."),
     form);
 }
 
@@ -368,7 +368,7 @@ async function notificationsPanel(panel) {
                 announce(`Retry failed: ${err.message}`);
               }
               load();
-            } }, "Retry") : null)))), "The outbox is empty."));
+            } }, "Retry") : null))), "The outbox is empty."));
   }
   status.addEventListener("change", load);
   clear(panel, h("h2", {}, "Notification outbox"),
@@ -390,20 +390,27 @@ async function auditPanel(panel, booking = "") {
     if (!key) return;
     let rows;
     try {
-      rows = list(await api(`/admin/audit?booking=${encodeURIComponent(key)}`));
+      let id = key;
+      if (!/^[0-9a-f-]{36}$/i.test(key)) {
+        // A reference: find the booking's id first.
+        const found = list(await api(`/admin/bookings?q=${encodeURIComponent(key)}`));
+        const match = found.find((b) => b.reference === key.toUpperCase()) || found[0];
+        if (!match) throw new ApiError(404, { title: "not found" });
+        id = match.id;
+      }
+      rows = list(await api(`/admin/audit?booking=${encodeURIComponent(id)}`));
     } catch (e) {
-      clear(results, h("p", { class: "notice error" }, e.status === 404 ? "No booking with that id or reference." : e.message));
+      clear(results, h("p", { class: "notice error" }, e.status === 404 || e.status === 422
+        ? "No booking with that id or reference." : e.message));
       return;
     }
-    const describe = (x) => {
-      if (!x) return "";
-      if (typeof x !== "object") return String(x);
-      return [x.status && statusLabel(x.status), x.starts_at && when(x.starts_at)].filter(Boolean).join(", ") || JSON.stringify(x);
-    };
-    clear(results, table("Audit trail", ["#", "When", "Action", "By", "Before", "After"], rows.map((a) =>
-      h("tr", {}, h("td", {}, String(a.seq ?? a.id ?? "")), h("td", {}, when(a.at || a.created_at)), h("td", {}, a.action || a.type || ""),
-        h("td", {}, a.actor_name || a.actor_email || a.actor || "system"), h("td", {}, describe(a.old || a.old_row)),
-        h("td", {}, describe(a.new || a.new_row))))), "No entries."));
+    clear(results, table("Audit trail", ["#", "When", "Action", "Status", "Time", "By"], rows.map((a) =>
+      h("tr", {}, h("td", {}, String(a.seq ?? a.id ?? "")), h("td", {}, when(a.at)), h("td", {}, a.action || ""),
+        h("td", {}, h("span", { class: `status status-${a.status}` }, statusLabel(a.status))),
+        h("td", {}, a.old_starts_at && a.old_starts_at !== a.starts_at
+          ? `${when(a.old_starts_at)} → ${when(a.starts_at)}` : when(a.starts_at)),
+        h("td", {}, a.actor_email || (a.actor ? a.actor : a.db_user ? `database (${a.db_user})` : "guest / system")))),
+    "No entries."));
   }
   form.addEventListener("submit", (e) => {
     e.preventDefault();
