@@ -17,6 +17,7 @@ DECLARE
     v_seats int4multirange;
     v_open boolean := false;
     v_closed boolean := false;
+    v_largest integer := 0;
     v_attempt integer;
 BEGIN
     PERFORM internal.validate_slot_request(p_service, p_starts_at, p_seats);
@@ -35,6 +36,7 @@ BEGIN
         v_closed := v_closed OR v_candidate.state = 'closed';
         CONTINUE WHEN v_candidate.state = 'closed';
         v_open := true;
+        v_largest := greatest(v_largest, v_candidate.capacity);
         CONTINUE WHEN v_candidate.capacity < p_seats;
 
         -- Lapsed holds in the way give way now rather than at the next expiry sweep.
@@ -96,6 +98,10 @@ BEGIN
             PERFORM internal.fail_invalid('starts_at', 'falls in a closure of the resource');
         END IF;
         PERFORM internal.fail_invalid('starts_at', 'is outside the opening hours');
+    END IF;
+    IF v_largest < p_seats THEN
+        -- no resource could ever seat that many: an invalid request, not a taken slot
+        PERFORM internal.fail_invalid('seats', format('at most %s seats fit in one booking here', v_largest));
     END IF;
     PERFORM internal.conflict(p_service, p_starts_at, p_seats,
         format('slot %s is no longer available', p_starts_at));
