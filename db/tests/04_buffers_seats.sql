@@ -1,7 +1,7 @@
 -- Buffers (gap = buffer_after of the first + buffer_before of the second) and seats
 -- (multi-seat resources, seats per booking, no oversell across services).
 BEGIN;
-SELECT plan(32);
+SELECT plan(34);
 \ir fixtures.psql
 
 INSERT INTO booking.resources (id, slug, name, capacity, timezone)
@@ -85,6 +85,13 @@ SELECT is((SELECT count(*)::integer FROM (
               SELECT s FROM booking.bookings b, unnest(b.seats) r, generate_series(lower(r), upper(r) - 1) s
                WHERE b.resource_id = '00000000-0000-0000-0000-0000000000b3' AND b.status = 'confirmed'
               GROUP BY s HAVING count(*) > 1) x), 0, 'seats: no seat is sold twice');
+
+UPDATE booking.services SET max_seats_per_booking = 20 WHERE slug = 'talk';
+SELECT throws_ok($$SELECT api.book_slot('talk', '2027-07-08 19:00Z', '{"name": "N", "email": "n@example.com"}', p_seats => 11)$$,
+                 'RB422', 'seats: at most 10 seats fit in one booking here',
+                 'seats: more seats than the resource holds is RB422, not a conflict');
+SELECT lives_ok($$SELECT api.book_slot('talk', '2027-07-08 19:00Z', '{"name": "N", "email": "n@example.com"}', p_seats => 10)$$,
+                'seats: the whole capacity in one booking');
 
 -- a hold takes seats too
 INSERT INTO saved SELECT 'hh', b.id FROM api.hold_slot('concert', '2027-07-07 18:00Z', p_seats => 4) b;
