@@ -1,7 +1,7 @@
 -- Every CHECK of the schema, the capacity trigger and the exclusion constraint (I1, I2),
 -- exercised by plain INSERT/UPDATE statements the way a DBA in psql would write them.
 BEGIN;
-SELECT plan(71);
+SELECT plan(74);
 \ir fixtures.psql
 
 -- A direct insert of a booking into room-a (b1) or the hall (b3).
@@ -131,6 +131,17 @@ SELECT is(pg_temp.violation(pg_temp.ins('b3', '2027-05-05 10:00Z', '2027-05-05 1
           '23514 bookings_seats_check', 'bookings: seat numbers start at 1');
 SELECT is(pg_temp.violation(pg_temp.ins('b3', '2027-05-05 10:00Z', '2027-05-05 11:00Z', 'confirmed', '{}')),
           '23514 bookings_seats_check', 'bookings: at least one seat');
+
+-- outbox and login attempts
+SELECT is(pg_temp.violation($$INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id)
+                              SELECT id, 'sms_reminder', 'x@example.com', '{}', '<x@booker>' FROM booking.bookings LIMIT 1$$),
+          '23514 notification_log_kind_check', 'notification_log: kind is one of the known emails');
+SELECT is(pg_temp.violation($$INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id)
+                              SELECT b.id, 'customer_confirmed', 'x@example.com', '{}', n.message_id
+                                FROM booking.bookings b, booking.notification_log n LIMIT 1$$),
+          '23505 notification_log_message_id_key', 'notification_log: message ids are unique');
+SELECT is(pg_temp.violation($$INSERT INTO booking.login_attempts (key, failures) VALUES ('x@example.com', -1)$$),
+          '23514 login_attempts_failures_check', 'login_attempts: failures not negative');
 
 -- the capacity trigger ----------------------------------------------------------------------
 SELECT is(pg_temp.violation(pg_temp.ins('b1', '2027-05-06 10:00Z', '2027-05-06 11:00Z', 'confirmed', '{[2,3)}')),
