@@ -1,7 +1,7 @@
 -- The api functions the edge added: get_booking, set_booking_notes, availability,
 -- service_catalogue; success paths and errors.
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 \ir fixtures.psql
 
 INSERT INTO booking.services (slug, name, description, duration_minutes, slot_step_minutes, max_advance_days, price, visibility, fixed_window, venue)
@@ -86,6 +86,10 @@ SELECT is((SELECT service -> 'seats_left' FROM api.service_catalogue('gala')), '
           'service_catalogue: seats left of a one-off event');
 SELECT is((SELECT service ->> 'next_available' FROM api.service_catalogue('gala')), '2027-09-01T18:00:00+00:00',
           'service_catalogue: the next bookable slot of a one-off event');
+
+-- applied_migrations ---------------------------------------------------------------------------------
+SELECT ok((SELECT bool_or(migration_id = '0001.create-schema') FROM api.applied_migrations()),
+          'applied_migrations: lists the applied yoyo migrations');
 
 SELECT * FROM finish();
 ROLLBACK;
