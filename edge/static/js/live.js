@@ -59,15 +59,15 @@ export class LiveFeed {
       }
       if (msg.type === "subscribed") {
         this.retry = 0;
+        if (this.seq === null) this.advance(msg.seq); // resume point for the next reconnect
         this.status("live");
       } else if (msg.type === "slot.changed") {
-        if (typeof msg.seq === "number" && this.seq !== null && msg.seq <= this.seq) return; // already seen
+        // Older than what the page has seen: skip. (Equal is kept: a reschedule sends two events with one seq.)
+        if (typeof msg.seq === "number" && this.seq !== null && msg.seq < this.seq) return;
         this.advance(msg.seq);
         if (this.handlers.onEvent) this.handlers.onEvent(msg);
       } else if (msg.type === "resync") {
         if (this.handlers.onResync) this.handlers.onResync();
-      } else if (msg.type === "ping") {
-        ws.send(JSON.stringify({ op: "pong" }));
       }
     });
     ws.addEventListener("close", () => {
