@@ -25,6 +25,8 @@ ROUTES: list[tuple[str, str, web.Handler]] = [
     ("GET", "/ready", system.ready),
     ("GET", f"{API}/health", system.health),
     ("GET", f"{API}/ready", system.ready),
+    ("GET", "/api/openapi.json", system.openapi_json),
+    ("GET", "/api/docs", system.docs),
     # accounts
     ("POST", f"{API}/auth/register", auth.register),
     ("POST", f"{API}/auth/login", auth.login),

@@ -129,6 +129,9 @@ _CONSTRAINT_FIELD = re.compile(r"^[a-z_]+?_(?P<field>[a-z_]+?)_(check|key|fkey|e
 def problem_from_db(exc: psycopg.Error) -> Problem:
     """Translate a database error; only our own RB messages are shown verbatim."""
     sqlstate = exc.sqlstate
+    if sqlstate is None and isinstance(exc, psycopg.DataError):
+        # raised by the driver before sending, e.g. a NUL character in a string
+        return invalid({"body": "contains a value the database cannot store (e.g. a NUL character)"})
     status = status_for_sqlstate(sqlstate)
     diag = exc.diag
     if sqlstate and sqlstate.startswith("RB"):

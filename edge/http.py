@@ -42,8 +42,8 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, f"the request body is not valid JSON: {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise Problem(400, f"the request body is not valid JSON: {str(exc)[:200]}") from None
     if not isinstance(body, dict):
         raise invalid({"body": "must be a JSON object"})
     return body
@@ -76,6 +76,9 @@ class Fields:
             self._fail(name, "must be a string")
             return None
         value = value.strip()
+        if "\x00" in value:
+            self._fail(name, "must not contain NUL characters")
+            return None
         if len(value) < max(min_len, 1 if required else 0):
             self._fail(name, "is required" if not value else f"must be at least {min_len} characters")
             return None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
+from typing import Any
+
 from aiohttp import web
 
 from booker import DB_DIR
-from edge import db
-from edge.http import json_response
+from edge import db, openapi
+from edge.http import dumps, json_response
 
 
 async def health(request: web.Request) -> web.Response:
@@ -29,3 +33,70 @@ async def ready(request: web.Request) -> web.Response:
         return json_response({"status": "unavailable", "database": "ok", "pending_migrations": pending},
                              status=503)
     return json_response({"status": "ok", "database": "ok", "pending_migrations": []})
+
+
+_DOCUMENT: str | None = None
+
+
+def _document() -> str:
+    global _DOCUMENT
+    if _DOCUMENT is None:
+        _DOCUMENT = dumps(openapi.document())
+    return _DOCUMENT
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.Response(text=_document(), content_type="application/json")
+
+
+def _schema_text(schema: Any) -> str:
+    return html.escape(json.dumps(schema, indent=1)) if schema else ""
+
+
+async def docs(request: web.Request) -> web.Response:
+    """The API reference, rendered on the server from the OpenAPI document: no script, no CDN."""
+    doc = openapi.document()
+    out = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+           "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+           "<title>Booker HTTP API</title><style>",
+           "body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;"
+           "color:#222}",
+           "h2{border-bottom:1px solid #ddd;margin-top:2.5rem}code,pre{font:13px ui-monospace,monospace}",
+           "pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}",
+           ".m{display:inline-block;min-width:4.5rem;font-weight:700}details{margin:.4rem 0}",
+           "</style></head><body><main>",
+           f"<h1>{html.escape(doc['info']['title'])}</h1>",
+           f"<p>{html.escape(doc['info']['description'])}</p>",
+           "<p>Machine-readable: <a href='/api/openapi.json'>/api/openapi.json</a> (OpenAPI 3.1).</p>"]
+    by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            by_tag.setdefault((operation.get("tags") or ["other"])[0], []).append((method, path, operation))
+    for tag, operations in by_tag.items():
+        out.append(f"<section><h2 id='tag-{html.escape(tag)}'>{html.escape(tag)}</h2>")
+        for method, path, operation in operations:
+            out.append(f"<details><summary><span class='m'>{method.upper()}</span> <code>{html.escape(path)}"
+                       f"</code> — {html.escape(operation.get('summary', ''))}</summary>")
+            if operation.get("description"):
+                out.append(f"<p>{html.escape(operation['description'])}</p>")
+            for param in operation.get("parameters", []):
+                out.append(f"<div>{html.escape(param['in'])} <code>{html.escape(param['name'])}</code>"
+                           f"{' (required)' if param.get('required') else ''}: "
+                           f"<code>{_schema_text(param.get('schema'))}</code></div>")
+            content = operation.get("requestBody", {}).get("content", {})
+            body = content.get("application/json", {}).get("schema")
+            if body:
+                out.append(f"<div>request body:</div><pre>{_schema_text(body)}</pre>")
+            statuses = ", ".join(html.escape(s) for s in operation.get("responses", {}))
+            out.append(f"<div>responses: {statuses}</div></details>")
+        out.append("</section>")
+    out.append("<section><h2 id='problems'>Problem types</h2><dl>")
+    for slug, problem in doc["x-problem-types"].items():
+        out.append(f"<dt id='problem-{html.escape(slug)}'><code>{html.escape(problem['uri'])}</code> "
+                   f"({problem['status']})</dt><dd>{html.escape(problem['title'])}</dd>")
+    out.append("</dl></section><section><h2 id='schemas'>Schemas</h2>")
+    for name, schema in doc["components"]["schemas"].items():
+        out.append(f"<details id='schema-{html.escape(name)}'><summary>{html.escape(name)}</summary>"
+                   f"<pre>{_schema_text(schema)}</pre></details>")
+    out.append("</section></main></body></html>")
+    return web.Response(text="".join(out), content_type="text/html")

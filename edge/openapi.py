@@ -1,0 +1,414 @@
+# ruff: noqa: E501  -- a declarative document: one schema or operation per line reads better than wrapped
+"""The OpenAPI 3.1 document of the HTTP API (served at /api/openapi.json) and the local
+docs page (/api/docs). Written by hand next to the routes in edge.app; tests check that
+every route is described and schemathesis fuzzes the API against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edge.errors import TITLES, problem_type
+
+API = "/api/v1"
+J = "application/json"
+PROBLEM = "application/problem+json"
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+STR: Schema = {"type": "string"}
+INT: Schema = {"type": "integer"}
+BOOL: Schema = {"type": "boolean"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+UUID: Schema = {"type": "string", "format": "uuid"}
+MONEY: Schema = {"type": "string", "pattern": r"^\d+\.\d{2}$", "examples": ["49.00"]}
+
+
+def obj(props: dict[str, Schema], required: list[str] | None = None, extra: bool = True) -> Schema:
+    schema: Schema = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = required
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def page_of(item: str) -> Schema:
+    return obj({"data": {"type": "array", "items": ref(item)}, "meta": ref("PageMeta")}, ["data", "meta"])
+
+
+SLOT = obj({"starts_at": TIME, "ends_at": TIME, "seats_left": INT}, ["starts_at", "ends_at", "seats_left"])
+
+SCHEMAS: dict[str, Schema] = {
+    "Problem": obj({
+        "type": {"type": "string", "description": "URI reference of the problem type, documented below"},
+        "title": STR, "status": INT, "detail": STR, "instance": STR,
+        "errors": {"type": "object", "additionalProperties": STR,
+                   "description": "422: field -> message (nested fields as attendee.email, rules[0].start)"},
+        "alternatives": {"type": "array", "items": ref("Slot"),
+                         "description": "409: the nearest bookable slots"},
+        "request_id": {"type": ["string", "null"], "description": "5xx: also in the X-Request-Id header and the log"},
+    }, ["type", "title", "status", "detail"]),
+    "Slot": SLOT,
+    "PageMeta": obj({"total": INT, "page": INT, "limit": INT, "total_pages": INT},
+                    ["total", "page", "limit", "total_pages"]),
+    "User": obj({"id": UUID, "email": STR, "name": STR, "role": {"enum": ["admin", "member"]},
+                 "created_at": TIME}, ["id", "email", "name", "role"]),
+    "Session": obj({"user": ref("User"), "access_token": STR, "token_type": {"const": "Bearer"},
+                    "expires_in": INT}, ["user", "access_token", "expires_in"]),
+    "ApiToken": obj({"id": UUID, "name": STR, "prefix": STR, "created_at": TIME,
+                     "last_used_at": nullable(TIME), "expires_at": nullable(TIME),
+                     "token": {"type": "string", "description": "only in the 201 response", "pattern": "^bk_"}},
+                    ["id", "name", "prefix", "created_at"]),
+    "Attendee": obj({"name": nullable(STR), "email": nullable(STR), "phone": nullable(STR)}),
+    "Booking": obj({
+        "id": UUID, "reference": {"type": "string", "pattern": "^BK-"}, "service": STR, "service_name": STR,
+        "resource": STR, "resource_name": STR, "timezone": STR, "starts_at": TIME, "ends_at": TIME,
+        "seats": INT, "status": {"enum": ["held", "pending", "confirmed", "cancelled", "expired", "declined"]},
+        "price": MONEY, "currency": STR, "hold_expires_at": TIME, "expires_at": nullable(TIME),
+        "cancellable_until": TIME, "created_at": TIME, "updated_at": TIME,
+        "attendee": ref("Attendee"), "notes": nullable(STR), "metadata": {"type": "object"},
+        "user_id": nullable(UUID),
+        "manage_token": {"type": "string", "description": "guests only, once, in the 201 response"},
+    }, ["id", "reference", "service", "resource", "starts_at", "ends_at", "seats", "status", "price",
+        "currency"]),
+    "BookingRequest": obj({
+        "service": {"type": "string", "description": "slug or id"},
+        "starts_at": TIME, "resource": {"type": "string", "description": "slug or id"},
+        "seats": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
+        "attendee": obj({"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "maxLength": 254},
+                         "phone": {"type": "string", "maxLength": 50}}),
+        "notes": {"type": "string", "maxLength": 2000}, "metadata": {"type": "object"},
+        "hold": {"type": "string", "format": "uuid", "description": "convert this hold"},
+    }, ["service"]),
+    "HoldRequest": obj({
+        "service": STR, "starts_at": TIME, "resource": STR,
+        "seats": {"type": "integer", "minimum": 1, "maximum": 1000},
+        "minutes": {"type": "integer", "minimum": 1, "maximum": 60, "default": 10},
+    }, ["service", "starts_at"]),
+    "BookingPatch": obj({"starts_at": TIME, "resource": STR, "notes": {"type": "string", "maxLength": 2000}}),
+    "ServiceSummary": obj({
+        "id": UUID, "slug": STR, "name": STR, "description": STR, "duration_minutes": INT, "price": MONEY,
+        "currency": STR, "max_seats_per_booking": INT, "requires_confirmation": BOOL,
+        "visibility": {"enum": ["public", "members", "unlisted"]}, "venue": nullable(STR),
+        "starts_at": nullable(TIME), "ends_at": nullable(TIME), "capacity": nullable(INT),
+        "seats_left": nullable(INT), "next_available": nullable(TIME),
+    }, ["id", "slug", "name", "price", "currency", "seats_left", "next_available"]),
+    "PublicResource": obj({"slug": STR, "name": STR, "kind": STR, "capacity": INT, "timezone": STR,
+                           "location": nullable(STR), "description": STR}, ["slug", "name", "timezone"]),
+    "Service": obj({
+        "id": UUID, "slug": STR, "name": STR, "description": STR, "duration_minutes": INT,
+        "slot_step_minutes": INT, "buffer_before_minutes": INT, "buffer_after_minutes": INT,
+        "min_notice_minutes": INT, "max_advance_days": INT, "cancellation_cutoff_minutes": INT,
+        "price": MONEY, "currency": STR, "max_seats_per_booking": INT, "requires_confirmation": BOOL,
+        "visibility": STR, "venue": nullable(STR), "starts_at": nullable(TIME), "ends_at": nullable(TIME),
+        "resources": {"type": "array", "items": ref("PublicResource")},
+    }, ["id", "slug", "name", "resources"]),
+    "Slots": obj({
+        "service": STR, "from": TIME, "to": TIME, "seq": {"type": "integer", "minimum": 0},
+        "slots": {"type": "array", "items": obj({
+            "starts_at": TIME, "ends_at": TIME, "status": {"enum": ["available", "booked", "unavailable"]},
+            "seats_left": INT}, ["starts_at", "ends_at", "status", "seats_left"])},
+    }, ["slots", "seq"]),
+    "Availability": obj({
+        "service": STR, "from": TIME, "to": TIME, "next_available": nullable(TIME),
+        "resources": {"type": "array", "items": obj({
+            "resource": STR, "name": STR, "timezone": STR, "next_available": TIME,
+            "slots": {"type": "array", "items": ref("Slot")}}, ["resource", "slots"])},
+    }, ["resources", "next_available"]),
+    "Rule": obj({"id": UUID, "weekday": {"type": "integer", "minimum": 1, "maximum": 7},
+                 "start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+                 "end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+                 "valid_from": nullable({"type": "string", "format": "date"}),
+                 "valid_until": nullable({"type": "string", "format": "date"})}, ["weekday", "start", "end"]),
+    "Rules": obj({"rules": {"type": "array", "items": ref("Rule")}}, ["rules"]),
+    "Closure": obj({"id": UUID, "resource_id": UUID, "starts_at": TIME, "ends_at": TIME, "reason": STR,
+                    "created_at": TIME}, ["starts_at", "ends_at"]),
+    "Resource": obj({
+        "id": UUID, "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}, "name": STR,
+        "kind": {"enum": ["room", "person", "team", "venue", "equipment"]},
+        "capacity": {"type": "integer", "minimum": 1, "maximum": 100000}, "timezone": STR,
+        "owner": nullable(STR), "email": nullable(STR), "location": nullable(STR), "description": STR,
+        "active": BOOL, "created_at": TIME, "updated_at": TIME,
+        "rules": {"type": "array", "items": ref("Rule"), "readOnly": True},
+    }, ["slug", "name", "timezone"]),
+    "AdminService": obj({
+        "id": UUID, "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}, "name": STR,
+        "description": STR, "duration_minutes": {"type": "integer", "minimum": 15, "maximum": 480},
+        "slot_step_minutes": INT, "buffer_before_minutes": INT, "buffer_after_minutes": INT,
+        "min_notice_minutes": INT, "max_advance_days": INT, "cancellation_cutoff_minutes": INT,
+        "price": {"anyOf": [MONEY, {"type": "number", "minimum": 0}]}, "currency": STR,
+        "max_seats_per_booking": INT, "requires_confirmation": BOOL,
+        "visibility": {"enum": ["public", "members", "unlisted"]}, "venue": nullable(STR),
+        "starts_at": nullable(TIME), "ends_at": nullable(TIME), "active": BOOL,
+        "resources": {"type": "array", "items": STR, "description": "slugs of the resources that deliver it"},
+        "link": {"type": "string", "description": "the public booking link"},
+        "created_at": TIME, "updated_at": TIME,
+    }, ["slug", "name", "duration_minutes"]),
+    "Notification": obj({
+        "id": INT, "booking_id": UUID, "reference": STR, "kind": STR, "recipient": STR,
+        "status": {"enum": ["pending", "sending", "sent", "failed"]}, "attempts": INT, "max_attempts": INT,
+        "next_attempt_at": TIME, "last_error": nullable(STR), "message_id": STR, "created_at": TIME,
+        "sent_at": nullable(TIME)}, ["id", "kind", "recipient", "status"]),
+    "AuditEntry": obj({
+        "seq": INT, "booking_id": UUID, "reference": nullable(STR), "action": STR, "status": STR,
+        "service": STR, "resource": STR, "starts_at": TIME, "ends_at": TIME, "old_starts_at": nullable(TIME),
+        "old_ends_at": nullable(TIME), "actor": nullable(UUID), "actor_email": nullable(STR), "db_user": STR,
+        "at": TIME}, ["seq", "booking_id", "action", "status", "at"]),
+    "Health": obj({"status": STR, "database": STR, "pending_migrations": {"type": "array", "items": STR}},
+                  ["status"]),
+}
+
+for _name in ("Booking", "User", "ApiToken", "ServiceSummary", "Notification", "AuditEntry"):
+    SCHEMAS[f"{_name}Page"] = page_of(_name)
+
+
+def _problem(status: int) -> dict[str, Any]:
+    return {"description": TITLES[status][1], "content": {PROBLEM: {"schema": ref("Problem")}}}
+
+
+def _ok(status: int, schema: Schema | None, description: str = "OK", **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": description, **extra}
+    if schema is not None:
+        out["content"] = {J: {"schema": schema}}
+    return {str(status): out}
+
+
+def op(summary: str, ok: dict[str, Any], errors: tuple[int, ...] = (), *, body: Schema | None = None,
+       params: list[dict[str, Any]] | None = None, auth: str = "optional", tags: tuple[str, ...] = ()
+       ) -> dict[str, Any]:
+    responses = dict(ok)
+    for status in sorted({*errors, 500, 503} | ({400, 413, 422} if body is not None else set())):
+        responses[str(status)] = _problem(status)
+    responses["default"] = {"description": "any other problem", "content": {PROBLEM: {"schema": ref("Problem")}}}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses, "tags": list(tags)}
+    if params:
+        operation["parameters"] = params
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {J: {"schema": body}}}
+    if auth == "required":
+        operation["security"] = [{"bearer": []}]
+    elif auth == "admin":
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = "Admins only."
+    elif auth == "none":
+        operation["security"] = []
+    else:
+        operation["security"] = [{}, {"bearer": []}]
+    return operation
+
+
+def q(name: str, schema: Schema, description: str = "", required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+def p(name: str, schema: Schema | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema or STR}
+
+
+PAGE = [q("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}),
+        q("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 20})]
+ADMIN_PAGE = [q("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}),
+              q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
+RANGE = [q("from", TIME, "default: now"), q("to", TIME, "default: from + 7 days; at most 62 days after from")]
+MANAGE = {"name": "X-Manage-Token", "in": "header", "required": False, "schema": STR,
+          "description": "a guest's manage token (from the 201 response of POST /bookings)"}
+IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
+               "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+               "description": "replays return the original 201 body; the same key with another body is a 422"}
+BOOKING = [p("id", UUID), MANAGE]
+SET_COOKIE = {"headers": {"Set-Cookie": {"schema": STR, "description": "booker_refresh (httpOnly, SameSite=Strict)"}}}
+NO_CONTENT = {"204": {"description": "No content"}}
+STATUS = {"enum": ["held", "pending", "confirmed", "cancelled", "expired", "declined"]}
+B, A, S, ADM, SYS = ("bookings",), ("auth",), ("catalogue",), ("admin",), ("system",)
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/health": {"get": op("Liveness (no database)", _ok(200, ref("Health")), auth="none", tags=SYS)},
+    "/ready": {"get": op("Readiness: the database answers and migrations are current",
+                         _ok(200, ref("Health")), (503,), auth="none", tags=SYS)},
+    f"{API}/auth/register": {"post": op(
+        "Create an account; signs in", _ok(201, ref("Session"), "Created", **SET_COOKIE), (409,),
+        body=obj({"email": STR, "password": {"type": "string", "description": "8+ characters, a letter, a digit"},
+                  "name": STR}, ["email", "password", "name"]), auth="none", tags=A)},
+    f"{API}/auth/login": {"post": op(
+        "Sign in", _ok(200, ref("Session"), **SET_COOKIE), (401, 429),
+        body=obj({"email": STR, "password": STR}, ["email", "password"]), auth="none", tags=A)},
+    f"{API}/auth/refresh": {"post": op(
+        "New access token from the refresh cookie (rotated; reuse revokes the family)",
+        _ok(200, ref("Session"), **SET_COOKIE), (401,), auth="none", tags=A)},
+    f"{API}/auth/logout": {"post": op("Revoke the refresh cookie's sign-in", NO_CONTENT, auth="none", tags=A)},
+    f"{API}/me": {"get": op("The signed-in user", _ok(200, ref("User")), (401,), auth="required", tags=A)},
+    f"{API}/me/tokens": {
+        "get": op("My API tokens", _ok(200, obj({"data": {"type": "array", "items": ref("ApiToken")}})), (401,),
+                  auth="required", tags=A),
+        "post": op("Create an API token (the secret is shown once)", _ok(201, ref("ApiToken"), "Created"), (401,),
+                   body=obj({"name": {"type": "string", "maxLength": 100},
+                             "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 3650}}, ["name"]),
+                   auth="required", tags=A),
+    },
+    f"{API}/me/tokens/{{id}}": {"delete": op("Revoke an API token", NO_CONTENT, (401, 404),
+                                            params=[p("id", UUID)], auth="required", tags=A)},
+    f"{API}/me/bookings": {"get": op(
+        "My bookings", _ok(200, ref("BookingPage")), (401, 422),
+        params=[*PAGE, q("from", TIME), q("to", TIME),
+                q("status", STR, "comma-separated statuses")], auth="required", tags=B)},
+    f"{API}/services": {"get": op(
+        "The public catalogue", _ok(200, ref("ServiceSummaryPage")), (422,),
+        params=[q("search", {"type": "string", "maxLength": 200}),
+                q("sort", {"enum": ["name", "price", "starts_at"], "default": "name"}),
+                q("order", {"enum": ["asc", "desc"], "default": "asc"}), *PAGE], tags=S)},
+    f"{API}/services/{{slug}}": {"get": op("A service and its resources", _ok(200, ref("Service")), (404,),
+                                           params=[p("slug")], tags=S)},
+    f"{API}/services/{{slug}}/slots": {"get": op(
+        "Every slot in a range with its status, and the change sequence to resume live updates from",
+        _ok(200, ref("Slots")), (404, 422), params=[p("slug"), *RANGE], tags=S)},
+    f"{API}/availability": {"get": op(
+        "Bookable slots grouped by resource", _ok(200, ref("Availability")), (404, 422),
+        params=[q("service", STR, required=True), q("resource", STR), *RANGE], tags=S)},
+    f"{API}/holds": {"post": op(
+        "Hold a slot during checkout", _ok(201, ref("Booking"), "Created"), (403, 404, 409),
+        body=ref("HoldRequest"), tags=B)},
+    f"{API}/bookings": {"post": op(
+        "Book a slot (members, or guests on public services with attendee name and email)",
+        _ok(201, ref("Booking"), "Created", headers={"Location": {"schema": STR}}), (401, 403, 404, 409),
+        body=ref("BookingRequest"), params=[IDEMPOTENCY], tags=B)},
+    f"{API}/bookings/{{id}}": {
+        "get": op("A booking (its user, its guest with the manage token, the resource's owner, admins)",
+                  _ok(200, ref("Booking")), (401, 404), params=BOOKING, tags=B),
+        "patch": op("Reschedule and/or change notes; a 409 changes nothing", _ok(200, ref("Booking")),
+                    (401, 404, 409), body=ref("BookingPatch"), params=BOOKING, tags=B),
+        "delete": op("Cancel (idempotent); 422 inside the cutoff unless an admin passes force=true",
+                     _ok(200, ref("Booking")), (401, 403, 404, 422),
+                     params=[*BOOKING, q("force", BOOL), q("reason", {"type": "string", "maxLength": 500})],
+                     tags=B),
+    },
+    f"{API}/bookings/{{id}}/confirm": {"post": op(
+        "Approve a pending booking (the resource's owner or an admin)", _ok(200, ref("Booking")),
+        (401, 403, 404, 409), params=[p("id", UUID)], auth="required", tags=B)},
+    f"{API}/bookings/{{id}}/decline": {"post": op(
+        "Decline a pending booking", _ok(200, ref("Booking")), (401, 403, 404, 409), params=[p("id", UUID)],
+        auth="required", tags=B)},
+    f"{API}/admin/resources": {
+        "get": op("All resources", _ok(200, obj({"data": {"type": "array", "items": ref("Resource")}})),
+                  (401, 403), auth="admin", tags=ADM),
+        "post": op("Create a resource (owner: a user's email)", _ok(201, ref("Resource"), "Created"),
+                   (401, 403, 409), body=ref("Resource"), auth="admin", tags=ADM),
+    },
+    f"{API}/admin/resources/{{id}}": {
+        "get": op("A resource with its rules", _ok(200, ref("Resource")), (401, 403, 404),
+                  params=[p("id", UUID)], auth="admin", tags=ADM),
+        "patch": op("Change a resource", _ok(200, ref("Resource")), (401, 403, 404, 409),
+                    body=ref("Resource"), params=[p("id", UUID)], auth="admin", tags=ADM),
+        "delete": op("Deactivate a resource", _ok(200, ref("Resource")), (401, 403, 404),
+                     params=[p("id", UUID)], auth="admin", tags=ADM),
+    },
+    f"{API}/admin/resources/{{id}}/rules": {
+        "get": op("Weekly opening hours", _ok(200, {"type": "array", "items": ref("Rule")}), (401, 403, 404),
+                  params=[p("id", UUID)], auth="admin", tags=ADM),
+        "put": op("Replace the weekly opening hours (local wall-clock time)",
+                  _ok(200, {"type": "array", "items": ref("Rule")}), (401, 403, 404), body=ref("Rules"),
+                  params=[p("id", UUID)], auth="admin", tags=ADM),
+    },
+    f"{API}/admin/resources/{{id}}/closures": {
+        "get": op("Closures", _ok(200, obj({"data": {"type": "array", "items": ref("Closure")}})),
+                  (401, 403, 404), params=[p("id", UUID)], auth="admin", tags=ADM),
+        "post": op("Close a resource for a period", _ok(201, ref("Closure"), "Created"), (401, 403, 404),
+                   body=obj({"starts_at": TIME, "ends_at": TIME, "reason": STR}, ["starts_at", "ends_at"]),
+                   params=[p("id", UUID)], auth="admin", tags=ADM),
+    },
+    f"{API}/admin/resources/{{id}}/closures/{{closure}}": {"delete": op(
+        "Remove a closure", NO_CONTENT, (401, 403, 404), params=[p("id", UUID), p("closure", UUID)],
+        auth="admin", tags=ADM)},
+    f"{API}/admin/services": {
+        "get": op("All services", _ok(200, obj({"data": {"type": "array", "items": ref("AdminService")}})),
+                  (401, 403), auth="admin", tags=ADM),
+        "post": op("Create a service and link its resources; returns the public link",
+                   _ok(201, ref("AdminService"), "Created"), (401, 403, 409), body=ref("AdminService"),
+                   auth="admin", tags=ADM),
+    },
+    f"{API}/admin/services/{{id}}": {
+        "get": op("A service", _ok(200, ref("AdminService")), (401, 403, 404), params=[p("id", UUID)],
+                  auth="admin", tags=ADM),
+        "patch": op("Change a service (resources replaces the linked resources)", _ok(200, ref("AdminService")),
+                    (401, 403, 404, 409), body=ref("AdminService"), params=[p("id", UUID)], auth="admin",
+                    tags=ADM),
+        "delete": op("Deactivate a service", _ok(200, ref("AdminService")), (401, 403, 404),
+                     params=[p("id", UUID)], auth="admin", tags=ADM),
+    },
+    f"{API}/admin/bookings": {"get": op(
+        "Bookings overview; Accept: text/csv exports every match",
+        {"200": {"description": "OK", "content": {J: {"schema": ref("BookingPage")},
+                                                   "text/csv": {"schema": STR}}}},
+        (401, 403, 422),
+        params=[q("service", STR), q("resource", STR), q("status", STATUS), q("from", TIME), q("to", TIME),
+                q("q", {"type": "string", "maxLength": 200}, "reference, name or email contains"), *ADMIN_PAGE],
+        auth="admin", tags=ADM)},
+    f"{API}/admin/notifications": {"get": op(
+        "The email outbox", _ok(200, ref("NotificationPage")), (401, 403, 422),
+        params=[q("status", {"enum": ["pending", "sending", "sent", "failed"]}), *ADMIN_PAGE], auth="admin",
+        tags=ADM)},
+    f"{API}/admin/notifications/{{id}}/retry": {"post": op(
+        "Re-queue a failed email", _ok(200, ref("Notification")), (401, 403, 404, 409),
+        params=[p("id", {"type": "integer", "minimum": 1})], auth="admin", tags=ADM)},
+    f"{API}/admin/audit": {"get": op(
+        "The audit trail", _ok(200, ref("AuditEntryPage")), (401, 403, 422),
+        params=[q("booking", UUID), *ADMIN_PAGE], auth="admin", tags=ADM)},
+    f"{API}/live": {"get": {
+        "summary": "WebSocket: subscribe to topics (service:<slug>) and receive slot.changed events",
+        "description": 'Send {"op":"subscribe","topics":["service:<slug>"],"since":<seq>?}; the server '
+                       'answers {"type":"subscribed"}, replays missed changes, then pushes '
+                       '{"type":"slot.changed","seq","service","starts_at","ends_at","status","seats_left"}; '
+                       '{"type":"resync"} when a replay is impossible. Heartbeat every 25 s.',
+        "tags": ["live"], "security": [],
+        "responses": {"101": {"description": "Switching protocols"}, "400": _problem(400)}}},
+    f"{API}/services/{{slug}}/events": {"get": {
+        "summary": "Server-Sent Events: slot.changed events of one service (id: <seq>; Last-Event-ID resumes)",
+        "tags": ["live"], "security": [], "parameters": [p("slug")],
+        "responses": {"200": {"description": "an event stream", "content": {"text/event-stream": {"schema": STR}}},
+                      "404": _problem(404)}}},
+    "/api/openapi.json": {"get": {"summary": "This document", "tags": list(SYS), "security": [],
+                                  "responses": {"200": {"description": "OK", "content": {J: {"schema": {
+                                      "type": "object"}}}}}}},
+    "/api/docs": {"get": {"summary": "The API reference as a web page", "tags": list(SYS), "security": [],
+                          "responses": {"200": {"description": "OK",
+                                                "content": {"text/html": {"schema": STR}}}}}},
+}
+
+PROBLEM_TYPES = {
+    slug: {"status": status, "title": title, "uri": problem_type(status)}
+    for status, (slug, title) in sorted(TITLES.items())
+}
+
+
+def document(server_url: str = "/") -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Booker HTTP API",
+            "version": "1.0.0",
+            "description": (
+                "Bookings whose correctness PostgreSQL owns. Times are RFC 3339 with an offset. "
+                "Errors are application/problem+json (RFC 9457); `type` is one of the problem types "
+                "listed in `x-problem-types`: 400 malformed JSON, 401 no or bad credentials, 403 not allowed, "
+                "404 not found (also for objects you may not see), 405 wrong method, 409 conflict (with "
+                "`alternatives`), 413 body over 64 KiB, 422 invalid (with `errors`), 429 too many sign-in "
+                "failures (Retry-After), 500/503 (with `request_id`, also in X-Request-Id)."),
+        },
+        "servers": [{"url": server_url}],
+        "x-problem-types": PROBLEM_TYPES,
+        "tags": [{"name": n} for n in ("auth", "catalogue", "bookings", "admin", "live", "system")],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "an access JWT (15 min) or an API token bk_…"}},
+        },
+    }
