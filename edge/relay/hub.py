@@ -68,6 +68,20 @@ class SlotChange:
         return json.dumps(self.as_json(), separators=(",", ":"))
 
     @cached_property
+    def ws_frame(self) -> bytes:
+        """The whole WebSocket text frame (server frames are not masked, so every client gets
+        the same bytes): encoded once, written straight to idle clients' transports."""
+        payload = self.text.encode()
+        n = len(payload)
+        if n < 126:
+            header = bytes([0x81, n])
+        elif n < 1 << 16:
+            header = bytes([0x81, 126]) + n.to_bytes(2, "big")
+        else:
+            header = bytes([0x81, 127]) + n.to_bytes(8, "big")
+        return header + payload
+
+    @cached_property
     def sse(self) -> bytes:
         """The Server-Sent Events frame."""
         return f"id: {self.seq}\nevent: slot.changed\ndata: {self.text}\n\n".encode()
@@ -117,6 +131,10 @@ class Subscriber:
     # cuts the client's connection: called when the hub drops it (its writer is most likely
     # blocked on a full socket, so a close frame would never arrive) and at shutdown
     abort: Callable[[], None] | None = None
+    # fast path: hands an event straight to an idle client's transport; False when it cannot
+    direct: Callable[[SlotChange], bool] | None = None
+    busy: bool = False  # the writer holds items it has not finished sending
+
 
     def offer(self, item: Item, topic: str | None = None) -> None:
         """Called by the hub: queue an item, or drop this subscriber if it is too far behind."""
@@ -127,6 +145,9 @@ class Subscriber:
                 self.overflowed.add(topic)  # replay ends with a resync instead
             elif isinstance(item, SlotChange):
                 self.held[topic].append(item)
+            return
+        if (self.direct is not None and not self.busy and self.queue.empty()
+                and isinstance(item, SlotChange) and self.direct(item)):
             return
         if self.queue.qsize() >= self.limit:
             self.drop()
