@@ -12,13 +12,12 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 from decimal import Decimal
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from worker.ics import build_ics, parse_instant
+from worker.mime import address, compose
 
 
 @dataclass(frozen=True)
@@ -173,8 +172,8 @@ def render_html(copy: Copy, lead: str, rows: list[tuple[str, str]], urls: list[t
 
 
 def render(row: dict[str, Any], mail_from: str, public_url: str, *,
-           now: dt.datetime | None = None) -> EmailMessage:
-    """The complete message for one notification_log row (a dict of its columns)."""
+           now: dt.datetime | None = None) -> bytes:
+    """The complete message, as sent, for one notification_log row (a dict of its columns)."""
     kind: str = row["kind"]
     payload: dict[str, Any] = row["payload"]
     copy = copy_for(kind, payload)
@@ -191,20 +190,17 @@ def render(row: dict[str, Any], mail_from: str, public_url: str, *,
     urls = links(kind, payload, public_url)
     text = render_text(copy, lead, rows, urls)
 
-    msg = EmailMessage()
-    msg["Subject"] = f"{copy.subject.format(**words)} [{payload['reference']}]"
-    msg["From"] = mail_from
     name = payload.get("provider_name") if kind.startswith("provider_") else payload.get("attendee_name")
-    msg["To"] = Address(display_name=name or "", addr_spec=row["recipient"])
-    msg["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
-    msg["Message-ID"] = row["message_id"]
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Booker-Reference"] = payload["reference"]
-    msg.set_content(text)
-    msg.add_alternative(render_html(copy, lead, rows, urls), subtype="html")
-
-    method, ics = build_ics(kind, payload, mail_from, description=text, now=now)
-    msg.add_attachment(ics.decode("utf-8"), subtype="calendar", charset="utf-8",
-                       params={"method": method},
-                       filename="cancel.ics" if method == "CANCEL" else "invite.ics")
-    return msg
+    headers = [
+        ("Subject", f"{copy.subject.format(**words)} [{payload['reference']}]"),
+        ("From", address(*parseaddr(mail_from))),
+        ("To", address(name, row["recipient"])),
+        ("Date", format_datetime(now or dt.datetime.now(dt.UTC))),
+        ("Message-ID", row["message_id"]),
+        ("Auto-Submitted", "auto-generated"),
+        ("X-Booker-Reference", payload["reference"]),
+    ]
+    summary = f"{copy.heading}. Reference {payload['reference']}." + "".join(f"\n{u}" for _, u in urls)
+    method, ics = build_ics(kind, payload, mail_from, description=summary, now=now)
+    return compose(headers, text, render_html(copy, lead, rows, urls), ics.decode("utf-8"), method,
+                   "cancel.ics" if method == "CANCEL" else "invite.ics")

@@ -11,9 +11,7 @@ transient and retried later.
 from __future__ import annotations
 
 import asyncio
-import email.policy
 import logging
-from email.message import EmailMessage
 from email.utils import parseaddr
 
 import aiosmtplib
@@ -21,12 +19,6 @@ import aiosmtplib
 from booker.settings import Settings
 
 log = logging.getLogger("booker.worker")
-
-# Header lines may be up to 998 octets (RFC 5322 2.1.1). At the usual 78 the standard
-# library folds some subjects right after "Subject:", which some readers show as a
-# leading space.
-WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
-
 
 class DeliveryError(Exception):
     def __init__(self, message: str, *, permanent: bool):
@@ -69,11 +61,11 @@ class Sender:
         self._smtp = smtp
         return smtp
 
-    async def send(self, message: EmailMessage, recipient: str) -> None:
+    async def send(self, message: bytes, recipient: str) -> None:
         """Deliver one message; raises DeliveryError."""
         try:
             smtp = await self._connection()
-            await smtp.sendmail(self.envelope_from, [recipient], message.as_bytes(policy=WIRE_POLICY))
+            await smtp.sendmail(self.envelope_from, [recipient], message)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             await self.close()
             raise classify(exc) from exc
