@@ -42,7 +42,7 @@ BEGIN
 
     FOR v_candidate IN
         SELECT c.*
-          FROM internal.slot_candidates(v_service, p_new_start, p_new_start + interval '1 microsecond') c
+          FROM internal.slot_candidates(v_service, p_new_start, p_new_start + interval '1 microsecond', false) c
          WHERE c.starts_at = p_new_start AND (p_resource IS NULL OR c.resource_id = p_resource)
          ORDER BY c.resource_id = v_booking.resource_id DESC, c.state = 'available' DESC
     LOOP

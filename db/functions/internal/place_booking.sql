@@ -23,15 +23,23 @@ BEGIN
     PERFORM internal.validate_slot_request(p_service, p_starts_at, p_seats);
 
     FOR v_candidate IN
-        SELECT c.*, (SELECT count(*) FROM booking.bookings o
-                      WHERE o.resource_id = c.resource_id
-                        AND o.status IN ('held', 'pending', 'confirmed')
-                        AND o.blocked && tstzrange(c.starts_at - interval '12 hours', c.starts_at + interval '12 hours')
-                    ) AS load
-          FROM internal.slot_candidates(p_service, p_starts_at, p_starts_at + interval '1 microsecond') c
+        -- Free resources first (one index probe each), then the least busy that day, so a
+        -- team shares the work; multi-seat resources skip both (the seat cursor decides).
+        SELECT c.*,
+               CASE WHEN c.capacity = 1 THEN EXISTS (
+                   SELECT 1 FROM booking.bookings o
+                    WHERE o.resource_id = c.resource_id AND o.status IN ('held', 'pending', 'confirmed')
+                      AND o.blocked && c.blocked AND NOT (o.status = 'held' AND o.hold_expires_at <= now()))
+               END AS taken,
+               CASE WHEN c.capacity = 1 THEN (
+                   SELECT count(*) FROM booking.bookings o
+                    WHERE o.resource_id = c.resource_id AND o.status IN ('held', 'pending', 'confirmed')
+                      AND o.blocked && tstzrange(c.starts_at - interval '12 hours', c.starts_at + interval '12 hours'))
+               END AS load
+          FROM internal.slot_candidates(p_service, p_starts_at, p_starts_at + interval '1 microsecond', false) c
           JOIN booking.resources r ON r.id = c.resource_id
          WHERE c.starts_at = p_starts_at AND (p_resource IS NULL OR c.resource_id = p_resource)
-         ORDER BY c.state = 'available' DESC, load, r.slug
+         ORDER BY taken NULLS FIRST, load NULLS FIRST, r.slug
     LOOP
         v_closed := v_closed OR v_candidate.state = 'closed';
         CONTINUE WHEN v_candidate.state = 'closed';

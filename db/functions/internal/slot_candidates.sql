@@ -11,7 +11,14 @@
 -- state: available | booked | past | too_soon | too_far | closed
 -- seats_left: seats free on this resource for the whole blocked range
 -- (capacity minus the union of seats held by blocking bookings; lapsed holds ignored).
-CREATE FUNCTION internal.slot_candidates(p_service booking.services, p_from timestamptz, p_to timestamptz)
+-- With p_count_seats false, bookings are not looked at (seats_left NULL, no 'booked'
+-- state): book_slot uses that to find the open resources and lets the constraint decide.
+--
+-- Cost: for capacity-1 resources the blocking bookings and closures of the whole range
+-- are folded into one multirange per resource, so each slot costs one in-memory
+-- overlap test, not an index probe; multi-seat resources count seats per slot.
+CREATE FUNCTION internal.slot_candidates(
+    p_service booking.services, p_from timestamptz, p_to timestamptz, p_count_seats boolean DEFAULT true)
     RETURNS TABLE (
         resource_id uuid,
         starts_at   timestamptz,
@@ -56,44 +63,69 @@ CREATE FUNCTION internal.slot_candidates(p_service booking.services, p_from time
             w.opens,
             w.closes - make_interval(mins => p_service.duration_minutes),
             make_interval(mins => p_service.slot_step_minutes)) AS s(at)
-        WHERE s.at >= p_from AND s.at < p_to AND booking.on_grid(s.at)
+        WHERE s.at >= p_from AND s.at < p_to AND extract(epoch FROM s.at) % 900 = 0
+    ),
+    -- Everything that could touch a slot in the range: bookings last at most 8 hours
+    -- and buffers at most 8 hours either side.
+    span AS (
+        SELECT tstzrange(p_from - interval '1 day', p_to + interval '1 day') AS r
+    ),
+    busy AS (
+        SELECT res.id AS resource_id, range_agg(bk.blocked) AS blocked
+        FROM res
+        JOIN booking.bookings bk ON bk.resource_id = res.id
+        CROSS JOIN span
+        WHERE p_count_seats AND res.capacity = 1
+          AND bk.status IN ('held', 'pending', 'confirmed')
+          AND bk.blocked && span.r
+          AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now())
+        GROUP BY res.id
+    ),
+    closed AS (
+        SELECT res.id AS resource_id, range_agg(c.during) AS during
+        FROM res
+        JOIN booking.closures c ON c.resource_id = res.id
+        CROSS JOIN span
+        WHERE c.during && span.r
+        GROUP BY res.id
     )
     SELECT sl.resource_id,
            sl.starts_at,
            sl.starts_at + make_interval(mins => p_service.duration_minutes),
            b.blocked,
            res.capacity,
-           CASE WHEN closed.yes THEN 0 ELSE res.capacity - taken.seats END,
+           CASE WHEN b.closed THEN 0 ELSE res.capacity - taken.seats END,
            CASE
                WHEN sl.starts_at < now() THEN 'past'
                WHEN sl.starts_at < now() + make_interval(mins => p_service.min_notice_minutes) THEN 'too_soon'
                WHEN sl.starts_at > now() + make_interval(days => p_service.max_advance_days) THEN 'too_far'
-               WHEN closed.yes THEN 'closed'
+               WHEN b.closed THEN 'closed'
                WHEN res.capacity - taken.seats < 1 THEN 'booked'
                ELSE 'available'
            END
     FROM slots sl
     JOIN res ON res.id = sl.resource_id
+    LEFT JOIN busy ON busy.resource_id = sl.resource_id
+    LEFT JOIN closed ON closed.resource_id = sl.resource_id
     CROSS JOIN LATERAL (
         SELECT tstzrange(
-            sl.starts_at - make_interval(mins => p_service.buffer_before_minutes),
-            sl.starts_at + make_interval(mins => p_service.duration_minutes + p_service.buffer_after_minutes)
-        ) AS blocked
+                   sl.starts_at - make_interval(mins => p_service.buffer_before_minutes),
+                   sl.starts_at + make_interval(mins => p_service.duration_minutes + p_service.buffer_after_minutes)
+               ) AS blocked,
+               coalesce(closed.during && tstzrange(
+                   sl.starts_at, sl.starts_at + make_interval(mins => p_service.duration_minutes)), false) AS closed
     ) b
     CROSS JOIN LATERAL (
-        SELECT EXISTS (
-            SELECT 1 FROM booking.closures c
-            WHERE c.resource_id = sl.resource_id
-              AND c.during && tstzrange(sl.starts_at, sl.starts_at + make_interval(mins => p_service.duration_minutes))
-        ) AS yes
-    ) closed
-    CROSS JOIN LATERAL (
-        SELECT coalesce(booking.multirange_size(range_agg(x.seat)), 0) AS seats
-        FROM booking.bookings bk
-        CROSS JOIN LATERAL unnest(bk.seats) AS x(seat)
-        WHERE bk.resource_id = sl.resource_id
-          AND bk.status IN ('held', 'pending', 'confirmed')
-          AND bk.blocked && b.blocked
-          AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now())
+        SELECT CASE
+                   WHEN NOT p_count_seats THEN NULL
+                   WHEN res.capacity = 1 THEN CASE WHEN busy.blocked && b.blocked THEN 1 ELSE 0 END
+                   ELSE (SELECT coalesce(booking.multirange_size(range_agg(x.seat)), 0)
+                           FROM booking.bookings bk
+                          CROSS JOIN LATERAL unnest(bk.seats) AS x(seat)
+                          WHERE bk.resource_id = sl.resource_id
+                            AND bk.status IN ('held', 'pending', 'confirmed')
+                            AND bk.blocked && b.blocked
+                            AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now()))
+               END AS seats
     ) taken
 $$;
