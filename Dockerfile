@@ -18,7 +18,7 @@ RUN apt-get update \
 
 WORKDIR /app
 # Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml ./
 COPY booker/__init__.py booker/__init__.py
 COPY edge/__init__.py edge/__init__.py
 COPY worker/__init__.py worker/__init__.py
