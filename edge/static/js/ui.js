@@ -53,7 +53,7 @@ const FOCUSABLE =
 
 /** A modal dialog: focus moves in and is trapped, Escape closes, focus returns to the opener.
  * Returns {dialog, body, close}. `onClose` runs once when it closes for any reason. */
-export function openDialog({ title, content, onClose, labelId = `dlg-${Math.random().toString(36).slice(2)}` }) {
+export function openDialog({ title, content, onClose, returnFocus, labelId = `dlg-${Math.random().toString(36).slice(2)}` }) {
   const opener = document.activeElement;
   const body = h("div", { class: "dlg-body" });
   const dialog = h("dialog", { "aria-labelledby": labelId, "aria-modal": "true" }, body);
@@ -67,7 +67,9 @@ export function openDialog({ title, content, onClose, labelId = `dlg-${Math.rand
     if (dialog.open) dialog.close();
     dialog.remove();
     if (onClose) onClose();
-    if (opener && opener.isConnected && typeof opener.focus === "function") opener.focus();
+    // The opener may have been re-rendered meanwhile (live updates): then ask the page where to go.
+    const target = opener && opener.isConnected ? opener : returnFocus && returnFocus();
+    if (target && typeof target.focus === "function") target.focus();
   };
   dialog.addEventListener("cancel", (e) => {
     e.preventDefault();

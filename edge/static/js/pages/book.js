@@ -189,6 +189,7 @@ function renderMonth(container, today) {
       row.append(h("div", {
         role: "gridcell", tabindex: "-1", class: `month-cell ${cls}${outside ? " outside" : ""}`,
         "aria-disabled": d < today ? "true" : "false", "data-row": String(r), "data-col": String(c), "data-day": d,
+        "data-status": cls === "has" ? "available" : cls,
         "aria-label": `${dayLabel(d, { weekday: "long", day: "numeric", month: "long" })}: ${
           cls === "has" ? `${info.free} free ${info.free === 1 ? "slot" : "slots"}` : cls === "full" ? "fully booked"
             : cls === "past" ? "past" : "no slots"}`,
@@ -246,6 +247,7 @@ function render() {
   }
   // Roving tabindex: exactly one cell is in the tab order.
   const target = cells.find((c) => focusKey && (c.dataset.ms === focusKey || (!c.dataset.ms && c.dataset.day === focusKey)))
+    || cells.find((c) => c.dataset.status === "available")
     || cells.find((c) => c.getAttribute("aria-disabled") === "false")
     || cells[0];
   if (target) {
@@ -404,6 +406,11 @@ function openBooking(slot) {
     content: form,
     onClose: () => {
       state.dialog = null;
+    },
+    returnFocus: () => {
+      const target = $(`#calendar [data-ms="${slot.ms}"]`) || $('#calendar [role="gridcell"][tabindex="0"]');
+      if (target) moveFocus(target);
+      return target;
     },
   });
   const seats = () => (seatsField ? Number(form.elements.seats.value) : 1);
