@@ -132,6 +132,15 @@ def child_database_url(cluster_url: str) -> str:
     return cluster_url.replace("://booker@", "://booker_app@", 1)
 
 
+def redact(url: str) -> str:
+    """The URL without its password, for printing."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    if not info.get("password"):
+        return url
+    return (f"postgresql://{info.get('user', '')}:***@{info.get('host', '')}:{info.get('port', 5432)}"
+            f"/{info.get('dbname', '')}")
+
+
 def set_app_password(owner_url: str, password: str) -> None:
     """BOOKER_APP_DB_PASSWORD: let booker_app log in with that password (Compose's migrate service)."""
     from psycopg import sql
@@ -214,7 +223,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
         if settings.app_db_password:
             set_app_password(url, settings.app_db_password)
         if args.once:
-            print(f"database ready: {url}", flush=True)
+            print(f"database ready: {redact(url)}", flush=True)
             return 0
 
         env = dict(os.environ, DATABASE_URL=app_url, BOOKER_VAR=settings.var_dir,
@@ -261,7 +270,7 @@ def banner(settings: Settings, url: str, sink: bool, demo_admin: bool) -> None:
                      f"(SMTP sink on 127.0.0.1:{settings.smtp_port}); listed under /admin")
     else:
         lines.append(f"  emails:       sent through {settings.smtp_host}:{settings.smtp_port}")
-    lines += [f"  database:     {url}   (booker psql)",
+    lines += [f"  database:     {redact(url)}   (booker psql)",
               f"  metrics:      {settings.public_url}/metrics",
               "Press Ctrl-C to stop."]
     print("\n".join(lines), flush=True)

@@ -64,3 +64,26 @@ def test_migrate_status_lists_applied_and_pending(db_url: str, conn: psycopg.Con
     fresh = booker(["migrate", "--status"], url, tmp_path)
     assert fresh.returncode == 1  # something to do
     assert fresh.stdout.split("\n")[:-1] == [f"pending  {m}" for m in migrations]
+
+
+def test_up_once_prepares_a_given_database_like_composes_migrate(db_url: str, conn: psycopg.Connection,
+                                                                 tmp_path: Path) -> None:
+    secret = "compose-app-password-42"
+    env = clean_env(DATABASE_URL=db_url, BOOKER_APP_DB_PASSWORD=secret)
+    try:
+        first = subprocess.run([*BOOKER, "up", "--once"], cwd=tmp_path, env=env, capture_output=True,
+                               text=True, timeout=120, check=False)
+        assert first.returncode == 0, first.stderr
+        assert "demo data loaded" in first.stderr
+        row = conn.execute("SELECT rolcanlogin, rolpassword IS NOT NULL FROM pg_authid "
+                           "WHERE rolname = 'booker_app'").fetchone()
+        assert row == (True, True)
+        assert secret not in first.stdout + first.stderr
+        services = conn.execute("SELECT count(*) FROM booking.services").fetchone()
+
+        again = subprocess.run([*BOOKER, "up", "--once"], cwd=tmp_path, env=env, capture_output=True,
+                               text=True, timeout=120, check=False)
+        assert again.returncode == 0 and "demo data loaded" not in again.stderr
+        assert conn.execute("SELECT count(*) FROM booking.services").fetchone() == services
+    finally:  # the role is cluster-wide: give it back the password the other tests use
+        conn.execute("ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'")
