@@ -1,5 +1,6 @@
 -- AFTER INSERT OR UPDATE on booking.bookings: one audit row per change (I3).
--- The audit id is the change sequence (seq) of the live feed.
+-- The audit id is the change sequence (seq) of the live feed. db_user is the role that
+-- logged in: current_user would name the owner inside the SECURITY DEFINER api functions.
 CREATE FUNCTION internal.tg_bookings__audit() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -16,12 +17,13 @@ BEGIN
     END IF;
     INSERT INTO booking.booking_audit
         (booking_id, service_id, resource_id, action, status, starts_at, ends_at,
-         old_starts_at, old_ends_at, actor, old_row, new_row)
+         old_starts_at, old_ends_at, actor, db_user, old_row, new_row)
     VALUES
         (NEW.id, NEW.service_id, NEW.resource_id, v_action, NEW.status, NEW.starts_at, NEW.ends_at,
          CASE WHEN v_action = 'rescheduled' THEN OLD.starts_at END,
          CASE WHEN v_action = 'rescheduled' THEN OLD.ends_at END,
          nullif(current_setting('booker.actor', true), '')::uuid,
+         session_user,  -- the login role (booker_app, a DBA), not the owner the api functions run as
          CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) - 'manage_token_hash' - 'request_hash' END,
          to_jsonb(NEW) - 'manage_token_hash' - 'request_hash');
     RETURN NULL;
