@@ -2,7 +2,7 @@
 -- recipients) in the same transaction; a rolled-back change leaves none. Also the
 -- change feed (changes_since, current_seq) built on the audit ids.
 BEGIN;
-SELECT plan(45);
+SELECT plan(47);
 \ir fixtures.psql
 
 INSERT INTO booking.resources (id, slug, name, timezone)
@@ -113,6 +113,15 @@ UPDATE booking.bookings SET status = 'cancelled' WHERE id = '00000000-0000-0000-
 SELECT is((pg_temp.kinds('00000000-0000-0000-0000-0000000000d1'))[3:],
           ARRAY['customer_cancelled dee@example.com', 'provider_cancelled provider@test.example'],
           'outbox: a DBA''s cancellation queues the emails');
+
+-- db_user names the login role, also when the change runs inside a SECURITY DEFINER api function
+GRANT EXECUTE ON FUNCTION pg_temp.violation(text) TO booker_app;
+SET LOCAL SESSION AUTHORIZATION booker_app;
+SELECT pg_temp.violation($$SELECT api.book_slot('kiosk-visit', '2027-10-08 08:00Z', '{"name": "Al", "email": "al@example.com"}')$$) AS app_booked \gset
+RESET SESSION AUTHORIZATION;
+SELECT is(:'app_booked'::text, 'no error', 'booker_app books (logged in as booker_app)');
+SELECT is((SELECT db_user FROM booking.booking_audit ORDER BY id DESC LIMIT 1), 'booker_app',
+          'audit: db_user is the role that logged in, not the api functions'' owner');
 
 -- none after a rollback ----------------------------------------------------------------------------
 CREATE TEMP TABLE counts ON COMMIT DROP AS
