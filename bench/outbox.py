@@ -121,6 +121,8 @@ def run(ctx: BenchContext) -> list[Row]:
         assert slot is not None
         conn.execute("SELECT api.book_slot('consultation', %s, %s::jsonb)",
                      (slot[0], '{"name": "Bench Reader", "email": "b@bench.test"}'))
+        # its two emails serve as the template of the queued rows; they are not sent themselves
+        conn.execute("UPDATE booking.notification_log SET status = 'sent', sent_at = now()")
     rows: list[Row] = []
     for workers in (1, 2):
         rate, saved = _drain(ctx, owner_url, workers)

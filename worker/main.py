@@ -50,6 +50,8 @@ class WorkerConfig:
     backoff_base: float = 10  # seconds before the first retry; doubles per attempt
     backoff_max: float = 3600
     expire_every: float = 30  # api.expire_holds() interval
+    mark_every: int = 10  # sent rows marked per statement ...
+    mark_within: float = 0.2  # ... or after this many seconds, whichever comes first
     smtp_timeout: float = 30
     reconnect_max: float = 30  # longest wait between database reconnection attempts
     worker_id: str = field(default_factory=default_worker_id)
@@ -130,17 +132,28 @@ class Worker:
 
     async def _deliver_batch(self, outbox: Outbox, rows: list[Row]) -> None:
         todo = deque(rows)
+        marks = _SentMarks(outbox, self.config.mark_every, self.config.mark_within)
+        failures: list[Exception] = []
 
         async def lane(sender: Sender) -> None:
-            while todo and not self.stopping:
-                await self._deliver(outbox, sender, todo.popleft())
+            try:
+                while todo and not self.stopping and not failures:
+                    await self._deliver(outbox, sender, todo.popleft(), marks)
+            except Exception as exc:  # the database is gone, most likely: the other lanes stop too
+                failures.append(exc)
 
         await asyncio.gather(*(lane(s) for s in self._senders[: len(rows)]))
+        if failures:
+            with contextlib.suppress(psycopg.Error):
+                await marks.flush()
+            raise failures[0]  # untried rows stay leased and come back when the lease lapses
+        await marks.flush()
         if todo:  # stopping: hand back what was claimed but not tried
             released = await outbox.release([r["id"] for r in todo])
             log.info("released %d unsent notification(s) on shutdown", released)
 
-    async def _deliver(self, outbox: Outbox, sender: Sender, row: Row) -> None:
+    async def _deliver(self, outbox: Outbox, sender: Sender, row: Row, marks: _SentMarks) -> None:
+        """Render and send one row, then record the outcome."""
         try:
             message = render(row, self.settings.mail_from, self.settings.public_url)
         except (KeyError, TypeError, ValueError) as exc:
@@ -159,10 +172,10 @@ class Worker:
                 log.error("notification %s (%s to %s) failed after %d attempt(s): %s", row["id"],
                           row["kind"], row["recipient"], row["attempts"], exc)
             return
-        await outbox.mark_sent(row["id"])
         self.sent += 1
         log.debug("notification %s sent: %s to %s %s", row["id"], row["kind"], row["recipient"],
                   row["message_id"])
+        await marks.add(row["id"])
 
     async def _sleep(self, seconds: float, *, wake: bool = False) -> None:
         """Sleep, cut short by stop() (and by a NOTIFY when wake)."""
@@ -193,6 +206,30 @@ class Worker:
                 log.warning("LISTEN connection lost (%s); reconnecting in %.1fs", str(exc).strip(), delay)
                 await self._sleep(delay * random.uniform(1, 1.5))
                 delay = min(delay * 2, self.config.reconnect_max)
+
+
+class _SentMarks:
+    """Rows the SMTP server has accepted, marked sent a few at a time: one statement and
+    one commit per `every` rows or per `within` seconds, whichever comes first, instead
+    of one per email. A crash before a flush re-sends those rows once when their lease
+    lapses (the same Message-ID), exactly as a crash between one send and its mark would."""
+
+    def __init__(self, outbox: Outbox, every: int, within: float):
+        self.outbox, self.every, self.within = outbox, every, within
+        self.ids: list[int] = []
+        self.since = 0.0
+
+    async def add(self, row_id: int) -> None:
+        if not self.ids:
+            self.since = time.monotonic()
+        self.ids.append(row_id)
+        if len(self.ids) >= self.every or time.monotonic() - self.since >= self.within:
+            await self.flush()
+
+    async def flush(self) -> None:
+        ids, self.ids = self.ids, []  # taken before the await: lanes never mark a row twice
+        if ids:
+            await self.outbox.mark_sent(ids)
 
 
 async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> int:

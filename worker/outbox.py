@@ -37,8 +37,8 @@ class Outbox:
                                               "lease_seconds": lease_seconds})
             return await cur.fetchall()
 
-    async def mark_sent(self, row_id: int) -> bool:
-        return bool(await self._value(queries.MARK_SENT, {"id": row_id, "worker": self.worker_id}))
+    async def mark_sent(self, ids: list[int]) -> int:
+        return int(await self._value(queries.MARK_SENT, {"ids": ids, "worker": self.worker_id}))
 
     async def mark_failed(self, row_id: int, error: str, retry_in: float | None) -> str | None:
         params = {"id": row_id, "worker": self.worker_id, "error": error, "retry_in_seconds": retry_in}

@@ -8,8 +8,8 @@ KEEPALIVE = "SELECT 1"
 # -> rows of booking.notification_log, now leased to the worker
 CLAIM = "SELECT * FROM api.claim_notifications(%(worker)s, %(limit)s, %(lease_seconds)s)"
 
-# -> boolean: false when the row was already marked sent
-MARK_SENT = "SELECT api.mark_notification_sent(%(id)s, %(worker)s)"
+# -> how many of the rows changed to 'sent' (one already sent by another worker does not)
+MARK_SENT = "SELECT api.mark_notifications_sent(%(ids)s, %(worker)s)"
 
 # -> the row's new status ('pending' to retry, 'failed'), NULL when the lease was lost
 MARK_FAILED = "SELECT api.mark_notification_failed(%(id)s, %(worker)s, %(error)s, %(retry_in_seconds)s)"
