@@ -10,7 +10,7 @@ VALUES ('00000000-0000-0000-0000-0000000000b8', 'kiosk', 'Kiosk', 'Europe/Berlin
 INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_time)
 SELECT '00000000-0000-0000-0000-0000000000b8', d, '00:00', '24:00' FROM generate_series(1, 7) d;
 INSERT INTO booking.services (id, slug, name, duration_minutes, slot_step_minutes, max_advance_days)
-VALUES ('00000000-0000-0000-0000-0000000000c8', 'kiosk-visit', 'Kiosk visit', 30, 30, 1000);
+VALUES ('00000000-0000-0000-0000-0000000000c8', 'kiosk-visit', 'Kiosk visit', 30, 30, 5000);
 INSERT INTO booking.service_resources VALUES ('00000000-0000-0000-0000-0000000000c8', '00000000-0000-0000-0000-0000000000b8');
 
 CREATE FUNCTION pg_temp.kinds(p_booking uuid) RETURNS text[] LANGUAGE sql AS $$
@@ -25,11 +25,11 @@ $$;
 CREATE TEMP TABLE seq0 ON COMMIT DROP AS SELECT api.current_seq() AS seq;
 
 -- a member's confirmed booking ----------------------------------------------------------------
-INSERT INTO saved SELECT 'm1', b.id FROM api.book_slot('consult', '2027-10-04 08:00Z', '{}',
+INSERT INTO saved SELECT 'm1', b.id FROM api.book_slot('consult', '2038-10-04 08:00Z', '{}',
     p_user => '00000000-0000-0000-0000-0000000000a2', p_idempotency_key => 'k1') b;
 SELECT is(pg_temp.actions(pg_temp.bid('m1')), ARRAY['created'], 'audit: one row for a new booking');
 SELECT is((SELECT jsonb_build_array(status, actor, db_user, starts_at) FROM booking.booking_audit WHERE booking_id = pg_temp.bid('m1')),
-          jsonb_build_array('confirmed', '00000000-0000-0000-0000-0000000000a2'::uuid, current_user, '2027-10-04 08:00Z'::timestamptz),
+          jsonb_build_array('confirmed', '00000000-0000-0000-0000-0000000000a2'::uuid, current_user, '2038-10-04 08:00Z'::timestamptz),
           'audit: status, actor, database user and time');
 SELECT ok((SELECT NOT (new_row ?| ARRAY['manage_token_hash', 'request_hash']) AND old_row IS NULL
              FROM booking.booking_audit WHERE booking_id = pg_temp.bid('m1')), 'audit: new row snapshot without secrets');
@@ -37,8 +37,8 @@ SELECT is(pg_temp.kinds(pg_temp.bid('m1')), ARRAY['customer_confirmed member@tes
           'outbox: confirmation to the customer, notice to the resource owner');
 SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed')
               - 'booking_id' - 'reference',
-          '{"status": "confirmed", "action": "created", "sequence": 1, "starts_at": "2027-10-04T08:00:00+00:00",
-            "ends_at": "2027-10-04T09:00:00+00:00", "old_starts_at": null, "old_ends_at": null, "seats": 1,
+          '{"status": "confirmed", "action": "created", "sequence": 1, "starts_at": "2038-10-04T08:00:00+00:00",
+            "ends_at": "2038-10-04T09:00:00+00:00", "old_starts_at": null, "old_ends_at": null, "seats": 1,
             "price": 50.00, "currency": "EUR", "reason": null, "notes": null, "service_slug": "consult",
             "service_name": "Consultation", "resource_slug": "room-a", "resource_name": "Room A",
             "timezone": "Europe/Berlin", "location": "Berlin, floor 1", "attendee_name": "Max Member",
@@ -53,20 +53,20 @@ SELECT is((SELECT count(DISTINCT message_id)::integer FROM booking.notification_
           'outbox: one message id per email');
 
 -- a guest on a resource with its own address; a resource with no address at all
-INSERT INTO saved SELECT 'g1', b.id FROM api.book_slot('duo', '2027-10-04 08:00Z', '{"name": "Gina", "email": "gina@example.com"}',
+INSERT INTO saved SELECT 'g1', b.id FROM api.book_slot('duo', '2038-10-04 08:00Z', '{"name": "Gina", "email": "gina@example.com"}',
     p_resource => '00000000-0000-0000-0000-0000000000b2', p_manage_token_hash => repeat('cd', 32)) b;
 SELECT is(pg_temp.kinds(pg_temp.bid('g1')), ARRAY['customer_confirmed gina@example.com', 'provider_new room-b@test.example'],
           'outbox: a guest gets the confirmation, the resource''s own address the notice');
 SELECT is(pg_temp.payload(pg_temp.bid('g1'), 'provider_new') -> 'guest', 'true'::jsonb, 'outbox: the payload says guest');
 SELECT ok(NOT EXISTS (SELECT 1 FROM booking.notification_log WHERE payload::text LIKE '%' || repeat('cd', 32) || '%'),
           'outbox: no manage token hash in any payload');
-INSERT INTO saved SELECT 'k1', b.id FROM api.book_slot('kiosk-visit', '2027-10-04 08:00Z', '{"name": "Kai", "email": "kai@example.com"}') b;
+INSERT INTO saved SELECT 'k1', b.id FROM api.book_slot('kiosk-visit', '2038-10-04 08:00Z', '{"name": "Kai", "email": "kai@example.com"}') b;
 SELECT is(pg_temp.kinds(pg_temp.bid('k1')), ARRAY['customer_confirmed kai@example.com'],
           'outbox: no provider notice when the resource has no address');
 
 -- pending, approved, declined
-INSERT INTO saved SELECT 'p1', b.id FROM api.book_slot('approval', '2027-10-05 08:00Z', '{"name": "Pat", "email": "pat@example.com"}') b;
-INSERT INTO saved SELECT 'p2', b.id FROM api.book_slot('approval', '2027-10-05 10:00Z', '{"name": "Quin", "email": "quin@example.com"}') b;
+INSERT INTO saved SELECT 'p1', b.id FROM api.book_slot('approval', '2038-10-05 08:00Z', '{"name": "Pat", "email": "pat@example.com"}') b;
+INSERT INTO saved SELECT 'p2', b.id FROM api.book_slot('approval', '2038-10-05 10:00Z', '{"name": "Quin", "email": "quin@example.com"}') b;
 SELECT is(pg_temp.kinds(pg_temp.bid('p1')), ARRAY['customer_pending pat@example.com', 'provider_new room-b@test.example'],
           'outbox: a pending booking tells the customer it is pending and the provider it is new');
 SELECT api.confirm_booking(pg_temp.bid('p1'), '00000000-0000-0000-0000-0000000000a1') IS NOT NULL AS confirmed \gset
@@ -78,14 +78,14 @@ SELECT is((pg_temp.kinds(pg_temp.bid('p2')))[3:], ARRAY['customer_declined quin@
 SELECT is(pg_temp.payload(pg_temp.bid('p2'), 'customer_declined') ->> 'reason', 'No staff', 'outbox: the decline carries the reason');
 
 -- rescheduled, cancelled
-SELECT api.reschedule_booking(pg_temp.bid('m1'), '2027-10-04 10:00Z', '00000000-0000-0000-0000-0000000000a2') IS NOT NULL AS moved \gset
+SELECT api.reschedule_booking(pg_temp.bid('m1'), '2038-10-04 10:00Z', '00000000-0000-0000-0000-0000000000a2') IS NOT NULL AS moved \gset
 SELECT is(pg_temp.actions(pg_temp.bid('m1')), ARRAY['created', 'rescheduled'], 'audit: rescheduled');
 SELECT is((SELECT (old_starts_at, old_ends_at) FROM booking.booking_audit WHERE booking_id = pg_temp.bid('m1') AND action = 'rescheduled'),
-          ('2027-10-04 08:00Z'::timestamptz, '2027-10-04 09:00Z'::timestamptz), 'audit: the old times of a reschedule');
+          ('2038-10-04 08:00Z'::timestamptz, '2038-10-04 09:00Z'::timestamptz), 'audit: the old times of a reschedule');
 SELECT is((pg_temp.kinds(pg_temp.bid('m1')))[3:], ARRAY['customer_rescheduled member@test.example'], 'outbox: reschedule notice to the customer');
 SELECT is((SELECT (payload ->> 'sequence', payload ->> 'old_starts_at', payload ->> 'starts_at')
              FROM booking.notification_log WHERE booking_id = pg_temp.bid('m1') AND kind = 'customer_rescheduled'),
-          ('2'::text, '2027-10-04T08:00:00+00:00'::text, '2027-10-04T10:00:00+00:00'::text),
+          ('2'::text, '2038-10-04T08:00:00+00:00'::text, '2038-10-04T10:00:00+00:00'::text),
           'outbox: the reschedule payload has the new sequence and both starts');
 SELECT api.cancel_booking(pg_temp.bid('m1'), '00000000-0000-0000-0000-0000000000a2', 'Ill') IS NOT NULL AS cancelled \gset
 SELECT is(pg_temp.actions(pg_temp.bid('m1')), ARRAY['created', 'rescheduled', 'cancelled'], 'audit: cancelled');
@@ -100,7 +100,7 @@ SELECT is((SELECT count(*)::integer FROM booking.notification_log WHERE booking_
 -- direct SQL writes are covered too
 INSERT INTO booking.bookings (id, service_id, resource_id, status, starts_at, ends_at, attendee_name, attendee_email)
 VALUES ('00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000b1',
-        'confirmed', '2027-10-06 08:00Z', '2027-10-06 09:00Z', 'Dee', 'dee@example.com');
+        'confirmed', '2038-10-06 08:00Z', '2038-10-06 09:00Z', 'Dee', 'dee@example.com');
 SELECT is(pg_temp.actions('00000000-0000-0000-0000-0000000000d1'), ARRAY['created'], 'audit: a DBA''s INSERT is audited');
 SELECT is(pg_temp.kinds('00000000-0000-0000-0000-0000000000d1'),
           ARRAY['customer_confirmed dee@example.com', 'provider_new provider@test.example'], 'outbox: a DBA''s INSERT queues the emails');
@@ -117,7 +117,7 @@ SELECT is((pg_temp.kinds('00000000-0000-0000-0000-0000000000d1'))[3:],
 -- db_user names the login role, also when the change runs inside a SECURITY DEFINER api function
 GRANT EXECUTE ON FUNCTION pg_temp.violation(text) TO booker_app;
 SET LOCAL SESSION AUTHORIZATION booker_app;
-SELECT pg_temp.violation($$SELECT api.book_slot('kiosk-visit', '2027-10-08 08:00Z', '{"name": "Al", "email": "al@example.com"}')$$) AS app_booked \gset
+SELECT pg_temp.violation($$SELECT api.book_slot('kiosk-visit', '2038-10-08 08:00Z', '{"name": "Al", "email": "al@example.com"}')$$) AS app_booked \gset
 RESET SESSION AUTHORIZATION;
 SELECT is(:'app_booked'::text, 'no error', 'booker_app books (logged in as booker_app)');
 SELECT is((SELECT db_user FROM booking.booking_audit ORDER BY id DESC LIMIT 1), 'booker_app',
@@ -128,7 +128,7 @@ CREATE TEMP TABLE counts ON COMMIT DROP AS
 SELECT (SELECT count(*) FROM booking.bookings) AS bookings, (SELECT count(*) FROM booking.booking_audit) AS audit,
        (SELECT count(*) FROM booking.notification_log) AS outbox;
 SAVEPOINT before_change;
-SELECT api.book_slot('consult', '2027-10-07 08:00Z', '{"name": "Rae", "email": "rae@example.com"}') IS NOT NULL AS booked \gset
+SELECT api.book_slot('consult', '2038-10-07 08:00Z', '{"name": "Rae", "email": "rae@example.com"}') IS NOT NULL AS booked \gset
 SELECT api.cancel_booking(pg_temp.bid('k1'), NULL) IS NOT NULL AS cancelled \gset
 SELECT cmp_ok((SELECT count(*) FROM booking.booking_audit), '=', (SELECT audit + 2 FROM counts),
               'rollback: inside the transaction the audit rows exist');
@@ -137,16 +137,16 @@ SELECT is((SELECT (count(*), (SELECT count(*) FROM booking.booking_audit), (SELE
              FROM booking.bookings),
           (SELECT (bookings, audit, outbox) FROM counts), 'rollback: no booking, audit or outbox row survives a rollback');
 SELECT is((pg_temp.bk('k1')).status::text, 'confirmed', 'rollback: the cancellation is undone');
-SELECT throws_ok($$SELECT api.book_slot('approval', '2027-10-05 08:00Z', '{"name": "Sam", "email": "sam@example.com"}')$$,
+SELECT throws_ok($$SELECT api.book_slot('approval', '2038-10-05 08:00Z', '{"name": "Sam", "email": "sam@example.com"}')$$,
                  'RB409', NULL, 'a refused booking ...');
 SELECT is((SELECT (count(*), (SELECT count(*) FROM booking.booking_audit), (SELECT count(*) FROM booking.notification_log))
              FROM booking.bookings),
           (SELECT (bookings, audit, outbox) FROM counts), '... leaves no booking, audit or outbox row');
 SELECT throws_ok($$INSERT INTO booking.bookings (service_id, resource_id, status, starts_at, ends_at, attendee_email)
                    VALUES ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000b1', 'confirmed',
-                           '2027-10-06 08:00Z', '2027-10-06 08:45Z', 'x@example.com'),
+                           '2038-10-06 08:00Z', '2038-10-06 08:45Z', 'x@example.com'),
                           ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000b1', 'confirmed',
-                           '2027-10-06 08:30Z', '2027-10-06 09:00Z', 'y@example.com')$$,
+                           '2038-10-06 08:30Z', '2038-10-06 09:00Z', 'y@example.com')$$,
                  '23P01', NULL, 'a DBA''s double-booking INSERT fails ...');
 SELECT is((SELECT (count(*), (SELECT count(*) FROM booking.booking_audit), (SELECT count(*) FROM booking.notification_log))
              FROM booking.bookings),
@@ -160,7 +160,7 @@ SELECT is((SELECT array_agg(type ORDER BY seq) FROM api.changes_since((SELECT se
           ARRAY['created', 'rescheduled', 'cancelled', 'created', 'updated', 'cancelled'], 'changes_since: filtered by service slug');
 SELECT is((SELECT (service, resource, old_starts_at, status) FROM api.changes_since((SELECT seq FROM seq0), '00000000-0000-0000-0000-0000000000c1')
             WHERE type = 'rescheduled'),
-          ('consult'::text, 'room-a'::text, '2027-10-04 08:00Z'::timestamptz, 'confirmed'::text),
+          ('consult'::text, 'room-a'::text, '2038-10-04 08:00Z'::timestamptz, 'confirmed'::text),
           'changes_since: filtered by service id, with slugs and the old start');
 SELECT is((SELECT count(*)::integer FROM api.changes_since((SELECT seq FROM seq0), NULL, 2)), 2, 'changes_since: p_limit');
 SELECT is((SELECT count(*)::integer FROM api.changes_since(api.current_seq())), 0, 'changes_since: nothing after the latest');

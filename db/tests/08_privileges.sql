@@ -6,7 +6,7 @@ BEGIN;
 SELECT plan(37);
 \ir fixtures.psql
 
-SELECT api.book_slot('consult', '2027-06-21 08:00Z', '{"name": "A", "email": "a@example.com"}') IS NOT NULL AS booked \gset
+SELECT api.book_slot('consult', '2038-06-21 08:00Z', '{"name": "A", "email": "a@example.com"}') IS NOT NULL AS booked \gset
 GRANT EXECUTE ON FUNCTION pg_temp.violation(text) TO booker_report, booker_app;
 
 -- PUBLIC ------------------------------------------------------------------------------------------
@@ -42,14 +42,14 @@ SELECT ok(has_table_privilege('booker_app', 'booking.notification_log', 'SELECT,
           'booker_app reads and updates the outbox (the worker) but does not insert or delete');
 
 SET LOCAL ROLE booker_app;
-SELECT pg_temp.violation($$SELECT api.book_slot('consult', '2027-06-21 10:00Z', '{"name": "B", "email": "b@example.com"}')$$) AS app_book,
-       pg_temp.violation($$SELECT count(*) FROM api.available_slots('consult', '2027-06-21 00:00Z', '2027-06-22 00:00Z')$$) AS app_slots,
+SELECT pg_temp.violation($$SELECT api.book_slot('consult', '2038-06-21 10:00Z', '{"name": "B", "email": "b@example.com"}')$$) AS app_book,
+       pg_temp.violation($$SELECT count(*) FROM api.available_slots('consult', '2038-06-21 00:00Z', '2038-06-22 00:00Z')$$) AS app_slots,
        pg_temp.violation($$SELECT api.expire_holds()$$) AS app_expire,
        pg_temp.violation($$SELECT count(*) FROM report.bookings$$) AS app_report,
        pg_temp.violation($$SELECT count(*) FROM booking.bookings$$) AS app_select,
        pg_temp.violation($$INSERT INTO booking.bookings (service_id, resource_id, status, starts_at, ends_at)
                            VALUES ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000b1', 'confirmed',
-                                   '2027-06-21 12:00Z', '2027-06-21 13:00Z')$$) AS app_insert,
+                                   '2038-06-21 12:00Z', '2038-06-21 13:00Z')$$) AS app_insert,
        pg_temp.violation($$UPDATE booking.bookings SET status = 'cancelled'$$) AS app_update,
        pg_temp.violation($$SELECT internal.is_admin(NULL)$$) AS app_internal,
        pg_temp.violation($$INSERT INTO booking.resources (id, slug, name, capacity, timezone)
@@ -58,7 +58,7 @@ SELECT pg_temp.violation($$SELECT api.book_slot('consult', '2027-06-21 10:00Z', 
                            VALUES ('00000000-0000-0000-0000-0000000000b7', 1, '09:00', '17:00')$$) AS app_rule,
        pg_temp.violation($$INSERT INTO booking.services (id, slug, name, duration_minutes, slot_step_minutes, fixed_window)
                            VALUES ('00000000-0000-0000-0000-0000000000ce', 'new-event', 'New', 60, 60,
-                                   '[2027-01-04 10:00Z, 2027-01-04 11:00Z)')$$) AS app_service,
+                                   '[2038-01-04 10:00Z, 2038-01-04 11:00Z)')$$) AS app_service,
        pg_temp.violation($$UPDATE booking.resources SET timezone = 'Mars/Olympus' WHERE slug = 'new-room'$$) AS app_bad_zone \gset
 RESET ROLE;
 SELECT is(:'app_book'::text, 'no error', 'booker_app books through api.book_slot');
@@ -96,7 +96,7 @@ SELECT pg_temp.violation($$SELECT count(*) FROM report.bookings$$) AS rep_bookin
        pg_temp.violation($$SELECT count(*) FROM booking.bookings$$) AS rep_tables,
        pg_temp.violation($$SELECT count(*) FROM booking.users$$) AS rep_users,
        pg_temp.violation($$SELECT api.current_seq()$$) AS rep_api,
-       pg_temp.violation($$SELECT count(*) FROM api.available_slots('consult', '2027-06-21 00:00Z', '2027-06-22 00:00Z')$$) AS rep_slots \gset
+       pg_temp.violation($$SELECT count(*) FROM api.available_slots('consult', '2038-06-21 00:00Z', '2038-06-22 00:00Z')$$) AS rep_slots \gset
 RESET ROLE;
 SELECT is(:'rep_bookings'::text, 'no error', 'booker_report selects report.bookings');
 SELECT is(:'rep_util'::text, 'no error', 'booker_report selects report.daily_utilization');

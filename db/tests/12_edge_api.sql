@@ -5,17 +5,17 @@ SELECT plan(31);
 \ir fixtures.psql
 
 INSERT INTO booking.services (slug, name, description, duration_minutes, slot_step_minutes, max_advance_days, price, visibility, fixed_window, venue)
-VALUES ('gala', 'Gala night', 'Black tie', 120, 60, 1000, 99, 'public', '[2027-09-01 18:00Z, 2027-09-01 20:00Z)', 'Opera House'),
-       ('secret', 'Secret session', '', 60, 60, 1000, 0, 'unlisted', NULL, NULL),
-       ('retired', 'Retired', '', 60, 60, 1000, 0, 'public', NULL, NULL);
+VALUES ('gala', 'Gala night', 'Black tie', 120, 60, 5000, 99, 'public', '[2038-09-01 18:00Z, 2038-09-01 20:00Z)', 'Opera House'),
+       ('secret', 'Secret session', '', 60, 60, 5000, 0, 'unlisted', NULL, NULL),
+       ('retired', 'Retired', '', 60, 60, 5000, 0, 'public', NULL, NULL);
 UPDATE booking.services SET active = false WHERE slug = 'retired';
 INSERT INTO booking.service_resources SELECT id, '00000000-0000-0000-0000-0000000000b3' FROM booking.services WHERE slug = 'gala';
 INSERT INTO booking.service_resources SELECT id, '00000000-0000-0000-0000-0000000000b1' FROM booking.services WHERE slug IN ('secret', 'retired');
 
-INSERT INTO saved SELECT 'm1', b.id FROM api.book_slot('consult', '2027-06-28 08:00Z', '{}', p_user => '00000000-0000-0000-0000-0000000000a2') b;
-INSERT INTO saved SELECT 'g1', b.id FROM api.book_slot('duo', '2027-06-28 08:00Z', '{"name": "Gina", "email": "gina@example.com"}',
+INSERT INTO saved SELECT 'm1', b.id FROM api.book_slot('consult', '2038-06-28 08:00Z', '{}', p_user => '00000000-0000-0000-0000-0000000000a2') b;
+INSERT INTO saved SELECT 'g1', b.id FROM api.book_slot('duo', '2038-06-28 08:00Z', '{"name": "Gina", "email": "gina@example.com"}',
     p_resource => '00000000-0000-0000-0000-0000000000b2') b;
-INSERT INTO saved SELECT 'x1', b.id FROM api.book_slot('gala', '2027-09-01 18:00Z', '{"name": "Hal", "email": "hal@example.com"}', p_seats => 1) b;
+INSERT INTO saved SELECT 'x1', b.id FROM api.book_slot('gala', '2038-09-01 18:00Z', '{"name": "Hal", "email": "hal@example.com"}', p_seats => 1) b;
 
 -- get_booking -------------------------------------------------------------------------------------
 SELECT is((SELECT id FROM api.get_booking(pg_temp.bid('m1'), '00000000-0000-0000-0000-0000000000a2')), pg_temp.bid('m1'),
@@ -50,20 +50,20 @@ SELECT throws_ok($$SELECT api.set_booking_notes(gen_random_uuid(), NULL, 'hi')$$
 
 -- availability ----------------------------------------------------------------------------------------
 SELECT is((SELECT array_agg(resource || ' ' || to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI') ORDER BY resource, starts_at)
-             FROM api.availability('duo', '2027-06-28 07:30Z', '2027-06-28 09:30Z')),
+             FROM api.availability('duo', '2038-06-28 07:30Z', '2038-06-28 09:30Z')),
           ARRAY['room-a 07:30', 'room-a 09:00', 'room-b 07:30', 'room-b 08:30', 'room-b 09:00'],
           'availability: one row per resource and free slot');
-SELECT is((SELECT array_agg(DISTINCT (resource, timezone)::text) FROM api.availability('duo', '2027-06-28 07:30Z', '2027-06-28 08:30Z', 'room-b')),
+SELECT is((SELECT array_agg(DISTINCT (resource, timezone)::text) FROM api.availability('duo', '2038-06-28 07:30Z', '2038-06-28 08:30Z', 'room-b')),
           ARRAY['(room-b,Europe/Berlin)'], 'availability: narrowed to one resource by slug');
-SELECT is((SELECT count(*)::integer FROM api.availability('duo', '2027-06-28 07:30Z', '2027-06-28 08:30Z', '00000000-0000-0000-0000-0000000000b1')), 1,
+SELECT is((SELECT count(*)::integer FROM api.availability('duo', '2038-06-28 07:30Z', '2038-06-28 08:30Z', '00000000-0000-0000-0000-0000000000b1')), 1,
           'availability: narrowed to one resource by id');
-SELECT is((SELECT seats_left FROM api.availability('gala', '2027-09-01 00:00Z', '2027-09-02 00:00Z')), 9,
+SELECT is((SELECT seats_left FROM api.availability('gala', '2038-09-01 00:00Z', '2038-09-02 00:00Z')), 9,
           'availability: seats left on the resource');
-SELECT throws_ok($$SELECT * FROM api.availability('duo', '2027-06-28 07:30Z', '2027-06-28 08:30Z', 'office')$$,
+SELECT throws_ok($$SELECT * FROM api.availability('duo', '2038-06-28 07:30Z', '2038-06-28 08:30Z', 'office')$$,
                  'RB404', 'resource not found', 'availability: RB404 for a resource the service does not use');
-SELECT throws_ok($$SELECT * FROM api.availability('nope', '2027-06-28 07:30Z', '2027-06-28 08:30Z')$$,
+SELECT throws_ok($$SELECT * FROM api.availability('nope', '2038-06-28 07:30Z', '2038-06-28 08:30Z')$$,
                  'RB404', 'service not found', 'availability: RB404 for an unknown service');
-SELECT throws_ok($$SELECT * FROM api.availability('duo', '2027-06-28 08:30Z', '2027-06-28 07:30Z')$$,
+SELECT throws_ok($$SELECT * FROM api.availability('duo', '2038-06-28 08:30Z', '2038-06-28 07:30Z')$$,
                  'RB422', 'to: must be after from', 'availability: RB422 for a reversed range');
 
 -- service_catalogue -----------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ SELECT is((SELECT DISTINCT total FROM api.service_catalogue(p_limit => 2, p_offs
           'service_catalogue: total counts every match, not the page');
 SELECT is((SELECT service -> 'seats_left' FROM api.service_catalogue('gala')), '9'::jsonb,
           'service_catalogue: seats left of a one-off event');
-SELECT is((SELECT service ->> 'next_available' FROM api.service_catalogue('gala')), '2027-09-01T18:00:00+00:00',
+SELECT is((SELECT service ->> 'next_available' FROM api.service_catalogue('gala')), '2038-09-01T18:00:00+00:00',
           'service_catalogue: the next bookable slot of a one-off event');
 
 -- applied_migrations ---------------------------------------------------------------------------------

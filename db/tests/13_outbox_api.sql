@@ -6,7 +6,7 @@ SELECT plan(27);
 -- Six outbox rows: three bookings with a customer and a provider email each.
 SELECT count(*) AS booked FROM (
     SELECT api.book_slot('consult', t, '{"name": "A", "email": "a@example.com"}')
-      FROM unnest(ARRAY['2027-06-28 08:00Z', '2027-06-28 10:00Z', '2027-06-28 12:00Z']::timestamptz[]) t) x \gset
+      FROM unnest(ARRAY['2038-06-28 08:00Z', '2038-06-28 10:00Z', '2038-06-28 12:00Z']::timestamptz[]) t) x \gset
 SELECT is((SELECT count(*)::integer FROM booking.notification_log WHERE status = 'pending'), 6, 'six pending emails');
 
 CREATE TEMP TABLE claimed ON COMMIT DROP AS SELECT * FROM api.claim_notifications('w1', 4, 120);
