@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from edge.db import POOL
+from edge.live import HUB
 
 log = logging.getLogger(__name__)
 
@@ -165,14 +166,9 @@ def _observe(metrics: Metrics, request: web.Request, status: int, started: float
 
 
 def live_subscribers(app: web.Application) -> int | None:
-    """Clients of the live hub, if this edge has one (duck-typed: the hub is another module's)."""
-    for value in app.values() if hasattr(app, "values") else ():
-        for attr in ("subscriber_count", "subscribers", "clients"):
-            if type(value).__module__.startswith("edge.relay") and hasattr(value, attr):
-                found = getattr(value, attr)
-                found = found() if callable(found) else found
-                return found if isinstance(found, int) else len(found)
-    return None
+    """WebSocket and SSE clients of this edge's live hub, or None when live updates are not set up."""
+    hub = app.get(HUB)
+    return None if hub is None else hub.subscriber_count
 
 
 async def outbox(app: web.Application) -> list[tuple[str, int, int | None]] | None:

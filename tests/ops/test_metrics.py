@@ -3,6 +3,7 @@ gauges follow the database, and the exposition text is well formed."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
@@ -87,3 +88,16 @@ async def test_unknown_paths_share_one_series(client: Client) -> None:
     series = 'booker_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}'
     assert after[series] == 3
     assert not any("/x1" in key for key in after)
+
+
+async def test_live_subscribers_gauge(client: Client) -> None:
+    assert (await scrape(client))["booker_live_subscribers"] == 0
+    async with client.ws_connect("/api/v1/live") as ws:
+        await ws.send_json({"op": "subscribe", "topics": ["service:meeting-room"]})
+        assert (await ws.receive_json(timeout=10))["type"] == "subscribed"
+        assert (await scrape(client))["booker_live_subscribers"] == 1
+    for _ in range(50):  # the server notices the close on its side
+        if (await scrape(client))["booker_live_subscribers"] == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert (await scrape(client))["booker_live_subscribers"] == 0
