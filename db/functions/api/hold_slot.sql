@@ -19,6 +19,11 @@ BEGIN
     IF p_minutes IS NULL OR p_minutes NOT BETWEEN 1 AND 60 THEN
         PERFORM internal.fail_invalid('minutes', 'must be between 1 and 60');
     END IF;
+    IF p_user IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM booking.users WHERE id = p_user AND disabled_at IS NULL
+    ) THEN
+        PERFORM internal.fail_not_found('user');  -- as book_slot does (not a 23503 from the FK)
+    END IF;
     IF p_user IS NULL AND v_service.visibility = 'members' THEN  -- unlisted services are bookable by link
         RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'sign in to book this service';
     END IF;
