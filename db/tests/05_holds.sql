@@ -1,7 +1,7 @@
 -- Holds: hold_slot blocks the slot, book_slot(p_hold) converts it, api.expire_holds() lets
 -- lapsed holds go, and book_slot takes a slot whose hold lapsed.
 BEGIN;
-SELECT plan(36);
+SELECT plan(37);
 \ir fixtures.psql
 
 -- hold_slot ------------------------------------------------------------------------------------
@@ -29,6 +29,8 @@ SELECT throws_ok($$SELECT api.hold_slot('nope', '2038-08-02 12:00Z')$$, 'RB404',
                  'hold_slot: RB404 for an unknown service');
 SELECT throws_ok($$SELECT api.hold_slot('consult', '2038-08-02 12:00Z', p_resource => '00000000-0000-0000-0000-0000000000b4')$$,
                  'RB404', 'resource not found', 'hold_slot: RB404 for a resource of another service');
+SELECT throws_ok($$SELECT api.hold_slot('consult', '2038-08-02 12:00Z', p_user => gen_random_uuid())$$,
+                 'RB404', 'user not found', 'hold_slot: RB404 for an unknown user');
 SELECT throws_ok($$SELECT api.hold_slot('members', '2038-08-02 12:00Z')$$, 'RB403', 'sign in to book this service',
                  'hold_slot: RB403 for a guest on a members-only service');
 
