@@ -1,6 +1,6 @@
 """Prometheus metrics at GET /metrics (text exposition format 0.0.4, written here: it is small).
 
-    booker_bookings_created_total                 201s of POST /api/v1/bookings (replays excluded)
+    booker_bookings_created_total                 201s of POST /api/v1/bookings (Idempotency-Key replays too)
     booker_bookings_conflicted_total{operation}   409s of booking, hold and reschedule requests
     booker_http_request_duration_seconds{method,route,status}   histogram; WebSocket/SSE streams excluded
     booker_live_subscribers                       WebSocket + SSE clients connected to this edge
@@ -126,10 +126,9 @@ def _route(request: web.Request) -> str:
     return info.route.resource.canonical
 
 
-def _record(metrics: Metrics, request: web.Request, route: str, status: int,
-            replayed: bool) -> None:
+def _record(metrics: Metrics, request: web.Request, route: str, status: int) -> None:
     operation = _BOOKING_ROUTES.get((request.method, route))
-    if operation == "book" and status == 201 and not replayed:
+    if operation == "book" and status == 201:
         metrics.created.inc()
     elif operation and status == 409:
         metrics.conflicted.inc(operation=operation)
@@ -145,21 +144,19 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        _observe(metrics, request, exc.status, started, streamed=False, replayed=False)
+        _observe(metrics, request, exc.status, started, streamed=False)
         raise
     except Exception:
-        _observe(metrics, request, 500, started, streamed=False, replayed=False)
+        _observe(metrics, request, 500, started, streamed=False)
         raise
     streamed = not isinstance(response, web.Response)  # WebSocketResponse / SSE StreamResponse
-    replayed = response.headers.get("Idempotent-Replayed", "").lower() == "true"
-    _observe(metrics, request, response.status, started, streamed=streamed, replayed=replayed)
+    _observe(metrics, request, response.status, started, streamed=streamed)
     return response
 
 
-def _observe(metrics: Metrics, request: web.Request, status: int, started: float, *,
-             streamed: bool, replayed: bool) -> None:
+def _observe(metrics: Metrics, request: web.Request, status: int, started: float, *, streamed: bool) -> None:
     route = _route(request)
-    _record(metrics, request, route, status, replayed)
+    _record(metrics, request, route, status)
     if not streamed and route != "/metrics":
         metrics.latency.observe(time.perf_counter() - started, method=request.method, route=route,
                                 status=str(status))
