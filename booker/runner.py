@@ -180,7 +180,7 @@ def postmaster_pid(data: Path) -> int | None:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal went away
         signal.signal(sig, _on_signal)
     settings = load_or_exit(check_db=True)
     try:
@@ -248,7 +248,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             time.sleep(0.5)
     finally:
         # A second Ctrl-C must not interrupt the clean-up half way.
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)
         stop_children(list(reversed(children)))
         if cluster is not None and not args.keep_db:

@@ -8,6 +8,7 @@ import datetime as dt
 import email
 import email.policy
 import json
+import os
 import signal
 import subprocess
 import time
@@ -161,7 +162,12 @@ def test_up_books_sends_mail_stops_cleanly_and_keeps_data(tmp_path: Path) -> Non
         assert status == 200, body
         assert body["reference"] == booking["reference"]
         assert body["starts_at"] == booking["starts_at"]
-        assert again.terminate() == 0, again.output()
+
+        # A child that dies takes the whole system down, rather than leaving half of it running.
+        worker = json.loads((var / "run" / "up.json").read_text())["children"]["worker"]
+        os.kill(worker, signal.SIGKILL)
+        assert again.process.wait(timeout=60) == 1
     finally:
         again.kill()
+    assert "booker: worker exited with code -9; stopping everything" in again.output()
     assert_all_stopped(marker, ports)
