@@ -267,7 +267,7 @@ def banner(settings: Settings, url: str, sink: bool, demo_admin: bool) -> None:
                   f"  demo member:  {demo.MEMBER_EMAIL} / {demo.MEMBER_PASSWORD}"]
     if sink:
         lines.append(f"  emails:       saved as .eml files in {settings.mail_dir} "
-                     f"(SMTP sink on 127.0.0.1:{settings.smtp_port}); listed under /admin")
+                     f"(SMTP sink on 127.0.0.1:{settings.smtp_port}); delivery status under /admin")
     else:
         lines.append(f"  emails:       sent through {settings.smtp_host}:{settings.smtp_port}")
     lines += [f"  database:     {redact(url)}   (booker psql)",
