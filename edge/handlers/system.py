@@ -6,11 +6,15 @@ import html
 import json
 from typing import Any
 
+import psycopg
 from aiohttp import web
+from psycopg_pool import PoolTimeout
 
 from booker import DB_DIR
 from edge import db, openapi
 from edge.http import dumps, json_response
+
+READY_TIMEOUT = 2.0  # seconds to wait for a database connection before answering 503
 
 
 async def health(request: web.Request) -> web.Response:
@@ -25,10 +29,12 @@ def _expected_migrations() -> set[str]:
 async def ready(request: web.Request) -> web.Response:
     """Readiness: the database answers and every migration in db/migrations is applied."""
     try:
-        rows = await db.query(request, "SELECT migration_id FROM api.applied_migrations()")
-    except Exception:
+        async with request.app[db.POOL].connection(timeout=READY_TIMEOUT) as conn:
+            cur = await conn.execute("SELECT migration_id FROM api.applied_migrations()")
+            applied = {r[0] for r in await cur.fetchall()}
+    except (psycopg.Error, PoolTimeout):
         return json_response({"status": "unavailable", "database": "unreachable"}, status=503)
-    pending = sorted(_expected_migrations() - {r["migration_id"] for r in rows})
+    pending = sorted(_expected_migrations() - applied)
     if pending:
         return json_response({"status": "unavailable", "database": "ok", "pending_migrations": pending},
                              status=503)

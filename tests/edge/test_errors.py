@@ -1,0 +1,116 @@
+"""The error contract: no stack trace or SQL in a response, 5xx carry a request id that
+the log also carries, a lost database connection is a 503 and the next request works,
+and `booker serve` refuses to start without BOOKER_SECRET outside development."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from booker.settings import Settings
+from edge.app import create_app
+from edge.errors import Problem, problem_from_db, status_for_sqlstate
+
+from .conftest import ClientFactory
+
+
+async def _boom(request: web.Request) -> web.Response:
+    raise RuntimeError("secret internals: SELECT * FROM booking.users")
+
+
+async def test_unexpected_error_is_500_with_request_id(
+        aiohttp_client: ClientFactory, settings: Settings, app_db_url: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(settings, database_url=app_db_url)
+    app.router.add_get("/boom", _boom)
+    client = await aiohttp_client(app)
+    with caplog.at_level(logging.ERROR, logger="booker.edge"):
+        resp = await client.get("/boom", headers={"X-Request-Id": "trace-me-123"})
+    assert resp.status == 500
+    body = await resp.json()
+    assert body["request_id"] == resp.headers["X-Request-Id"] == "trace-me-123"
+    assert "SELECT" not in await resp.text() and "Traceback" not in await resp.text()
+    assert any("trace-me-123" in r.getMessage() for r in caplog.records)
+
+
+async def test_lost_connection_is_503_then_recovers(client: TestClient[Any, Any], db_url: str) -> None:
+    assert (await client.get("/ready")).status == 200
+    with psycopg.connect(db_url, autocommit=True) as c:
+        c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'booker_app'")
+    statuses = set()
+    for _ in range(12):
+        resp = await client.get("/api/v1/services/consultation")
+        statuses.add(resp.status)
+        if resp.status == 503:
+            body = await resp.json()
+            assert body["request_id"] and resp.headers["Retry-After"]
+    assert statuses <= {200, 503}
+    assert (await client.get("/api/v1/services/consultation")).status == 200
+
+
+async def test_ready_is_503_without_database(aiohttp_client: ClientFactory, settings: Settings) -> None:
+    app = create_app(settings, database_url="host=127.0.0.1 port=1 user=nobody dbname=none connect_timeout=1")
+    client = await aiohttp_client(app)
+    assert (await client.get("/health")).status == 200
+    ready = await client.get("/ready")
+    assert ready.status == 503
+    assert (await ready.json())["database"] == "unreachable"
+
+
+def test_sqlstate_table() -> None:
+    assert [status_for_sqlstate(s) for s in ("RB404", "RB409", "RB422", "RB403", "23P01", "40P01", "23514",
+                                             "22007", "40001", "08006", "XX000", None, "RB418")] == [
+        404, 409, 422, 403, 409, 409, 422, 422, 503, 503, 500, 503, 418]
+
+
+def test_db_errors_never_leak_sql(db_url: str) -> None:
+    with psycopg.connect(db_url) as c:
+        for statement, status in (("SELECT 1/0", 422), ("SELECT 'x'::int", 422), ("SELECT nope()", 500),
+                                  ("SELECT pg_advisory_unlock_all(); SET TRANSACTION READ ONLY", 500)):
+            try:
+                c.execute(statement)  # type: ignore[arg-type]
+            except psycopg.Error as exc:
+                problem = problem_from_db(exc)
+                c.rollback()
+            assert isinstance(problem, Problem) and problem.status == status, statement
+            assert "SELECT" not in (problem.detail or "") and "nope" not in (problem.detail or "")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_serve_refuses_to_start_without_secret_outside_development() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOOKER_SECRET",)}
+    env.update(BOOKER_ENV="production", DATABASE_URL="postgresql://127.0.0.1:1/none")
+    booker = Path(sys.executable).with_name("booker")
+    done = subprocess.run([str(booker), "serve"], env=env, capture_output=True, text=True, timeout=60,
+                          cwd=ROOT)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "BOOKER_SECRET" in lines[0]
+
+
+def test_serve_builds_the_app_on_the_configured_address(monkeypatch: pytest.MonkeyPatch,
+                                                        app_db_url: str) -> None:
+    from edge import serve
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(serve.web, "run_app", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr(serve, "configure_logging", lambda *a, **kw: None)
+    monkeypatch.setenv("DATABASE_URL", app_db_url)
+    monkeypatch.setenv("BOOKER_PORT", "8765")
+    monkeypatch.delenv("BOOKER_ENV", raising=False)
+    import argparse
+
+    assert serve.cmd_serve(argparse.Namespace(host=None, port=None)) == 0
+    assert seen["port"] == 8765 and seen["host"] == "127.0.0.1"
+    assert isinstance(seen["app"], web.Application)
