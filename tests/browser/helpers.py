@@ -15,7 +15,8 @@ def login(page: Page, email: str, password: str, next_path: str = "/me") -> None
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(f"**{next_path}")
+    page.wait_for_url(lambda url: "/login" not in url)  # "/login?next=/x" itself matches "**/x"
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def open_calendar(page: Page, slug: str) -> None:

@@ -463,6 +463,10 @@ async function start() {
     showTab(tabs[j].dataset.tab);
   });
   clear(main, h("h1", {}, "Admin"), tablist, h("section", { id: "panel", role: "tabpanel", tabindex: "0" }));
+  window.addEventListener("hashchange", () => {
+    const name = location.hash.slice(1);
+    if (PANELS[name] && $(`#tab-${name}`).getAttribute("aria-selected") !== "true") showTab(name);
+  });
   const initial = location.hash.slice(1);
   await showTab(PANELS[initial] ? initial : "resources");
 }
