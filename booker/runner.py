@@ -82,22 +82,20 @@ def spawn(name: str, command: str, env: dict[str, str]) -> Child:
 
 
 def stop_children(children: list[Child], grace: float = GRACE_SECONDS) -> None:
-    """SIGTERM every group (edge first: it stops taking requests), wait, then SIGKILL what is left."""
+    """Stop each child in turn (edge first: no new work; then the worker, which finishes the
+    message in flight while the mail sink is still there; then the sink): SIGTERM to its
+    group, wait, SIGKILL what is left of the group after the grace period."""
     for child in children:
         if child.process.poll() is None:
             say(f"stopping {child.name} (pid {child.pid})")
         child.signal_group(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for child in children:
         try:
-            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            child.process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             say(f"{child.name} did not stop within {grace:.0f} s: killing it")
             child.signal_group(signal.SIGKILL)
             child.process.wait()
-    # The leaders are reaped; anything they spawned in their group goes too.
-    for child in children:
-        end = time.monotonic() + 5
+        end = time.monotonic() + 5  # the leader is reaped; whatever it spawned in its group goes too
         while child.group_alive() and time.monotonic() < end:
             time.sleep(0.05)
         if child.group_alive():
