@@ -199,14 +199,15 @@ class Subscriber:
     def end_replay(self, topic: str, replayed: list[SlotChange] | None) -> None:
         """Queue the replayed events, then the held live ones that the replay did not already contain
         (so no duplicates and no gaps). `replayed=None` means the changes could not be replayed:
-        the client gets a resync and then the live events."""
+        the client gets a resync (it refetches, which covers the held events too) and then the
+        live events from here on."""
         held = self.held.pop(topic, [])
         if self.dropped:
             return
         if replayed is None or topic in self.overflowed:
             self.overflowed.discard(topic)
             self.queue.put_nowait(RESYNC)
-            replayed = []
+            return
         seen = {e.seq for e in replayed}
         for event in replayed:
             self.queue.put_nowait(event)  # a replay may exceed the bound once; live events may not

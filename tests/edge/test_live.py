@@ -382,3 +382,18 @@ def test_app_has_live_routes(settings: Settings) -> None:
     paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
     assert {"/api/v1/live", "/api/v1/services/{slug}/events"} <= paths
     assert isinstance(app, web.Application)
+
+
+async def test_shutdown_closes_live_clients_promptly(live: LiveFactory) -> None:
+    client = await live()
+    ws = await subscribe(client, "workshop")
+    resp = await client.get("/api/v1/services/workshop/events")
+    await SSE(resp).resp.content.readline()
+    receiving = asyncio.create_task(ws.receive(timeout=3.0))  # a browser answers the close at once
+    started = time.monotonic()
+    await client.server.close()
+    assert time.monotonic() - started < 3.0
+    msg = await receiving
+    assert (msg.type, msg.data) == (WSMsgType.CLOSE, 1001)  # going away: reconnect with since
+    assert client.app[HUB].subscriber_count == 0
+    resp.close()
