@@ -46,6 +46,15 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0 when unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -71,8 +80,9 @@ def _queue(conn: psycopg.Connection) -> None:
               FROM template t, generate_series(1, %s) AS g""", (ROWS,))
 
 
-def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int]:
-    """Emails per second for ROWS rows with `workers` worker processes, and the sink's count."""
+def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int, float, float]:
+    """Emails per second for ROWS rows with `workers` worker processes, the sink's count,
+    and the CPU milliseconds per email of the workers and of the sink."""
     mail_dir = Path(tempfile.mkdtemp(prefix="booker-bench-mail-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "BOOKER_", "DATABASE_URL"))}
@@ -92,6 +102,7 @@ def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int]
                 return bool(row and row[0] == workers)
 
             _wait_for(listening, "the workers")
+            cpu_before = [_cpu_seconds(p.pid) for p in procs]
             _queue(conn)
             started = time.perf_counter()
 
@@ -106,7 +117,9 @@ def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int]
 
             _wait_for(drained, "the drain", timeout=600)
             elapsed = time.perf_counter() - started
-        return ROWS / elapsed, len(list(mail_dir.glob("*.eml")))
+            cpu = [_cpu_seconds(p.pid) - before for p, before in zip(procs, cpu_before, strict=True)]
+        per_email = 1000 / ROWS
+        return ROWS / elapsed, len(list(mail_dir.glob("*.eml"))), sum(cpu[1:]) * per_email, cpu[0] * per_email
     finally:
         for p in reversed(procs):
             _stop(p)
@@ -125,8 +138,10 @@ def run(ctx: BenchContext) -> list[Row]:
         conn.execute("UPDATE booking.notification_log SET status = 'sent', sent_at = now()")
     rows: list[Row] = []
     for workers in (1, 2):
-        rate, saved = _drain(ctx, owner_url, workers)
+        rate, saved, worker_ms, sink_ms = _drain(ctx, owner_url, workers)
         note = "" if saved == ROWS else f" ({saved - ROWS:+d} at the sink!)"
         rows.append((f"outbox drain to the local SMTP sink, {ROWS:,} emails, {workers} worker(s)",
                      f"{rate:,.0f} emails/s{note}", TARGET))
+        rows.append((f"  CPU per email, {workers} worker(s)",
+                     f"worker {worker_ms:.1f} ms, sink {sink_ms:.1f} ms", ""))
     return rows

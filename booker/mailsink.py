@@ -67,10 +67,11 @@ async def serve(directory: Path, host: str, port: int) -> int:
 
 def cmd_mail_sink(args: argparse.Namespace) -> int:
     from booker import settings as settings_module
+    from booker.logging import configure_logging
 
     settings = settings_module.load_or_exit()
-    logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings, "mail-sink")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     directory = Path(args.dir or settings.mail_dir)
     return asyncio.run(serve(directory, args.host, args.port or settings.smtp_port))
 

@@ -247,10 +247,10 @@ async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> 
 def cmd_worker(args: argparse.Namespace) -> int:
     from booker import settings as settings_module
     from booker.cli import _database_url
+    from booker.logging import configure_logging
 
     settings = settings_module.load_or_exit()
-    logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings, "worker")
     url = settings.database_url or _database_url(args)
     values: dict[str, Any] = {k: v for k, v in vars(args).items()
                               if k in WorkerConfig.__dataclass_fields__ and v is not None}
