@@ -156,7 +156,7 @@ class Worker:
         """Render and send one row, then record the outcome."""
         try:
             message = render(row, self.settings.mail_from, self.settings.public_url)
-        except (KeyError, TypeError, ValueError) as exc:
+        except Exception as exc:  # a payload this code cannot render must not stop the queue
             await outbox.mark_failed(row["id"], f"cannot render {row['kind']}: {exc!r}", None)
             log.error("notification %s: cannot render: %r", row["id"], exc)
             return

@@ -232,3 +232,30 @@ async def test_the_worker_expires_lapsed_holds(owner: psycopg.Connection[Any], a
     status = owner.execute("SELECT status FROM booking.bookings WHERE id = %s", (hold["id"],)).fetchone()
     assert status == {"status": "expired"}
     assert not sink.handler.received  # an abandoned checkout is nobody's news
+
+
+async def test_an_unrenderable_row_fails_without_stopping_the_queue(
+        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    booking = first_booking(owner)
+    owner.execute("INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id) "
+                  "VALUES (%s, 'customer_confirmed', 'x@example.com', '{}', '<broken@booker>')",
+                  (booking["id"],))
+    await make_worker(app_db_url, sink.port).run(until_idle=True)
+    rows = {r["message_id"]: r for r in outbox(owner)}
+    broken = rows.pop("<broken@booker>")
+    assert broken["status"] == "failed" and "cannot render customer_confirmed" in broken["last_error"]
+    assert {r["status"] for r in rows.values()} == {"sent"} and len(sink.handler.received) == 2
+
+
+async def test_the_worker_survives_a_lost_database_connection(
+        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    free = slots(owner, "consultation")
+    async with running(make_worker(app_db_url, sink.port)):
+        book(owner, "consultation", free[0]["starts_at"])
+        await eventually(lambda: len(sink.handler.received) == 2, what="first delivery")
+        killed = owner.execute("SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity "
+                               "WHERE application_name LIKE 'booker-worker%'").fetchone()
+        assert killed == {"n": 2}  # the work connection and the LISTEN connection
+        book(owner, "consultation", free[1]["starts_at"])
+        await eventually(lambda: len(sink.handler.received) == 4, what="delivery after reconnecting")
+    assert {r["status"] for r in outbox(owner)} == {"sent"}
