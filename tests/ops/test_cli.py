@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from booker.passwords import verify_password
-from tests.ops.conftest import BOOKER, clean_env
+from tests.ops.conftest import BOOKER, clean_env, free_port
 
 
 def booker(args: list[str], url: str, tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -87,3 +89,20 @@ def test_up_once_prepares_a_given_database_like_composes_migrate(db_url: str, co
         assert conn.execute("SELECT count(*) FROM booking.services").fetchone() == services
     finally:  # the role is cluster-wide: give it back the password the other tests use
         conn.execute("ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'")
+
+
+def test_worker_healthcheck_follows_a_real_worker(app_db_url: str, tmp_path: Path) -> None:
+    check = booker(["healthcheck", "worker"], app_db_url, tmp_path)
+    assert check.returncode == 1
+    assert check.stderr.strip() == "booker: unhealthy worker: no worker is listening for notification_ready"
+    worker = subprocess.Popen([*BOOKER, "worker"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL,
+                              env=clean_env(DATABASE_URL=app_db_url, SMTP_PORT=str(free_port())))
+    try:
+        deadline = time.monotonic() + 60
+        while booker(["healthcheck", "worker"], app_db_url, tmp_path).returncode != 0:
+            assert worker.poll() is None and time.monotonic() < deadline, "worker never became healthy"
+            time.sleep(0.5)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0

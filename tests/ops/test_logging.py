@@ -43,6 +43,9 @@ def test_serve_logs_json_lines_with_request_ids(app_db_url: str, tmp_path: Path)
         assert status == 404 and headers["X-Request-Id"] == "trace-42"
         _, headers = get(f"http://127.0.0.1:{port}/health", {})
         generated = headers["X-Request-Id"]
+        check = subprocess.run([*BOOKER, "healthcheck", "edge"], cwd=tmp_path, capture_output=True, text=True,
+                               env=clean_env(BOOKER_PORT=str(port)), timeout=30, check=False)
+        assert check.returncode == 0, check.stderr  # what the container health check runs
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
