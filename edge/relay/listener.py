@@ -216,8 +216,8 @@ class Listener:
                     connected = True
                     await self._serve(conn)
             except (psycopg.Error, OSError) as exc:
-                log.warning("live listener: database connection lost (%s); reconnecting",
-                            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+                first_line = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
+                log.warning("live listener: database connection lost (%s); reconnecting", first_line)
             finally:
                 self.ready.clear()
             if connected:
@@ -271,7 +271,21 @@ class Listener:
     async def _publish(self, conn: Conn, changes: Sequence[RawChange]) -> None:
         if not changes:
             return
-        events = await enrich(conn, changes)
+        try:
+            events = await enrich(conn, changes)
+        except psycopg.Error:
+            if conn.broken or conn.closed:
+                raise
+            # Not the connection: one change the query cannot handle. Enrich one by one and skip
+            # the culprit, or it would come back with every replay.
+            events = []
+            for change in changes:
+                try:
+                    events += await enrich(conn, [change])
+                except psycopg.Error as exc:
+                    if conn.broken or conn.closed:
+                        raise
+                    log.error("live listener: skipping change %d: %s", change.seq, exc.sqlstate)
         self._remember(c.seq for c in changes)
         chunk = max(1, self.hub.queue_limit // 4)
         for i in range(0, len(events), chunk):

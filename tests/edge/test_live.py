@@ -397,3 +397,23 @@ async def test_shutdown_closes_live_clients_promptly(live: LiveFactory) -> None:
     assert (msg.type, msg.data) == (WSMsgType.CLOSE, 1001)  # going away: reconnect with since
     assert client.app[HUB].subscriber_count == 0
     resp.close()
+
+
+async def test_a_change_the_relay_cannot_enrich_does_not_stop_live_updates(
+        live: LiveFactory, db: psycopg.AsyncConnection[Any]) -> None:
+    client = await live()
+    ws = await subscribe(client, "meeting-room")
+    (slot,) = await free_slots(db, "meeting-room", 1)
+    # a DBA writes an audit row by hand for a 90-day range: api.slot_grid refuses such a range
+    await db.execute("""
+        INSERT INTO booking.booking_audit (booking_id, service_id, resource_id, action, status,
+                                           starts_at, ends_at, new_row)
+        SELECT gen_random_uuid(), s.id, sr.resource_id, 'created', 'confirmed', %s, %s, '{}'
+          FROM booking.services s JOIN booking.service_resources sr ON sr.service_id = s.id
+         WHERE s.slug = 'meeting-room' LIMIT 1""", (slot, slot + dt.timedelta(days=90)))
+    _, seq = await book(db, "meeting-room", slot)
+    event = await ws_next(ws, 2.0)
+    assert event["seq"] == seq
+    listener = client.app[RELAY].listener
+    assert listener is not None and listener.connects == 1  # no reconnect loop
+    await ws.close()
