@@ -37,7 +37,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from aiohttp import WSCloseCode, WSMsgType, web
+from psycopg_pool import PoolTimeout
 
 from edge import db
 from edge.errors import Problem, invalid, not_found
@@ -119,13 +121,18 @@ async def _close_clients(app: web.Application) -> None:
 async def replay(app: web.Application, slug: str, since: int) -> list[SlotChange] | None:
     """The changes of `slug` after `since` as events, or None when they cannot be replayed."""
     limit = app[RELAY].config.replay_limit
-    async with app[db.POOL].connection() as conn:
-        if since > await current_seq(conn):
-            return None  # from another database, or the client made it up
-        rows = await fetch_changes(conn, since, slug, limit + 1)
-        if len(rows) > limit:
-            return None
-        return await enrich(conn, rows)
+    try:
+        async with app[db.POOL].connection() as conn:
+            if since > await current_seq(conn):
+                return None  # from another database, or the client made it up
+            rows = await fetch_changes(conn, since, slug, limit + 1)
+            if len(rows) > limit:
+                return None
+            return await enrich(conn, rows)
+    except (psycopg.Error, PoolTimeout) as exc:
+        log.warning("live replay failed (%s); the client resyncs", exc.sqlstate if isinstance(
+            exc, psycopg.Error) else "pool timeout")
+        return None
 
 
 async def active_slugs(app: web.Application, slugs: list[str]) -> set[str]:
@@ -270,7 +277,11 @@ def _parse_subscription(message: dict[str, Any], op: str) -> tuple[list[str], in
 
 async def _subscribe(request: web.Request, sub: Subscriber, topics: list[str], since: int | None) -> None:
     app = request.app
-    known = await active_slugs(app, [t[len(TOPIC_PREFIX):] for t in topics])
+    try:
+        known = await active_slugs(app, [t[len(TOPIC_PREFIX):] for t in topics])
+    except (psycopg.Error, PoolTimeout):
+        sub.reply({"type": "error", "detail": "temporarily unavailable: subscribe again shortly"})
+        return
     unknown = [t for t in topics if t[len(TOPIC_PREFIX):] not in known]
     topics = [t for t in topics if t not in unknown]
     if unknown:
