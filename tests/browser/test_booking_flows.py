@@ -38,10 +38,14 @@ def test_guest_books_a_slot_and_sees_the_reference(pages: Pages, demo_url: str) 
     reference = book_open_dialog(page, name="Grace Guest", email="grace@example.org")
     assert booking_row(demo_url, reference) == ("confirmed", "grace@example.org")
     page.get_by_role("button", name="Done").click()
-    # The calendar refreshed: the booked time is no longer offered (both providers are free
-    # at first, so the slot stays available with one provider left, or turns booked).
     expect(page.get_by_role("dialog")).to_have_count(0)
-    assert starts_at
+    # The time zone is shown and switchable: the same slot moves to New York wall-clock time.
+    first_row = page.locator('#calendar [role="rowheader"]').first
+    expect(first_row).to_have_text("09:00")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    expect(page.locator("#tz-name")).to_contain_text("America/New_York")
+    expect(first_row).to_have_text("03:00")
+    assert starts_at and page.locator(f'#calendar [data-starts-at="{starts_at}"]').count() == 1
     assert not pages.errors
 
 
@@ -73,7 +77,10 @@ def test_member_signs_up_books_sees_it_and_cancels(pages: Pages, demo_url: str) 
     reference = book_open_dialog(page)
     assert booking_row(demo_url, reference) == ("confirmed", "mia@example.org")
 
+    # Silent refresh: without an access token in this tab, the refresh cookie signs us back in.
+    page.evaluate("sessionStorage.clear()")
     page.goto("/me")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     item = page.locator(f'#upcoming [data-reference="{reference}"]')
     expect(item).to_contain_text("Meeting room")
     item.get_by_role("button", name="Cancel").click()

@@ -21,7 +21,6 @@ def overflow(page: Page) -> int:
 
 
 def shoot(page: Page, name: str, width: int, problems: list[str]) -> None:
-    page.wait_for_load_state("networkidle")
     page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
     if width == 375 and overflow(page) > 0:
         problems.append(f"{name} scrolls sideways by {overflow(page)} px at 375 px")

@@ -94,6 +94,14 @@ def test_the_last_two_concert_seats_sell_and_the_dashboard_card_turns_sold_out(p
     expect(badge).to_have_text("●2 seats left")
     expect(badge).to_have_attribute("data-level", "green")
     expect(watcher.locator("#live-status")).to_have_attribute("data-state", "live")
+    # Search is debounced and filters the cards; an unknown word shows the empty state.
+    watcher.get_by_label("Search").fill("nothing-like-this")
+    expect(watcher.locator("#empty")).to_contain_text("No services match")
+    watcher.get_by_label("Search").fill("concert")
+    expect(watcher.locator(".card")).to_have_count(1)
+    watcher.get_by_label("Sort by").select_option("price:desc")
+    expect(badge).to_have_text("●2 seats left")
+    expect(watcher.locator("#live-status")).to_have_attribute("data-state", "live")
 
     buyers = [pages.new(), pages.new()]
     for i, buyer in enumerate(buyers):

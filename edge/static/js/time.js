@@ -36,7 +36,6 @@ const toUTC = (key) => Date.UTC(+key.slice(0, 4), +key.slice(5, 7) - 1, +key.sli
 const fromUTC = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 export const addDays = (key, n) => fromUTC(toUTC(key) + n * DAY);
-export const daysBetween = (a, b) => Math.round((toUTC(b) - toUTC(a)) / DAY);
 /** ISO weekday index 0 = Monday … 6 = Sunday. */
 export const weekdayIndex = (key) => (new Date(toUTC(key)).getUTCDay() + 6) % 7;
 export const startOfWeek = (key) => addDays(key, -weekdayIndex(key));

@@ -3,7 +3,7 @@
 import { ApiError, api, download } from "../api.js";
 import { setupPage } from "../layout.js";
 import { allZones, browserZone } from "../time.js";
-import { $, $$, announce, clear, confirmDialog, field, formatDateTime, h, money, showFieldErrors, spinner, statusLabel } from "../ui.js";
+import { $, $$, announce, clear, field, formatDateTime, h, money, showFieldErrors, spinner, statusLabel } from "../ui.js";
 
 const main = $("#main");
 const zone = browserZone();

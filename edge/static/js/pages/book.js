@@ -5,9 +5,9 @@ import { setupPage } from "../layout.js";
 import { LiveFeed } from "../live.js";
 import {
   addDays, addMonths, allZones, browserZone, dayLabel, rangeFor, startOfMonth, startOfWeek, timeLabel,
-  todayIn, wallClock, weekdayIndex, zoneName,
+  todayIn, wallClock, zoneName,
 } from "../time.js";
-import { $, $$, announce, clear, debounce, field, h, money, openDialog, spinner } from "../ui.js";
+import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFieldErrors, spinner } from "../ui.js";
 
 const main = $("#main");
 const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
@@ -436,7 +436,7 @@ function openBooking(slot) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = "Please enter a valid email address.";
       body.attendee = { name, email };
     }
-    showErrors(form, errors);
+    showFieldErrors(form, errors);
     if (Object.keys(errors).length) return;
     d.busy = true;
     confirm.disabled = true;
@@ -456,22 +456,6 @@ function openBooking(slot) {
       handleBookingError(err, form, d, alternatives, dlg);
     }
   });
-}
-
-function showErrors(form, errors) {
-  for (const el of $$("[aria-invalid]", form)) el.removeAttribute("aria-invalid");
-  for (const el of $$(".field .error", form)) el.textContent = "";
-  let first = null;
-  for (const [k, msg] of Object.entries(errors)) {
-    const name = k.split(".").pop();
-    const input = form.elements.namedItem(name);
-    if (!input || !input.id) continue;
-    input.setAttribute("aria-invalid", "true");
-    $(`#${input.id}-error`, form).textContent = msg;
-    first = first || input;
-  }
-  if (first) first.focus();
-  return first;
 }
 
 function handleBookingError(err, form, d, alternatives, dlg) {
@@ -504,7 +488,7 @@ function handleBookingError(err, form, d, alternatives, dlg) {
       if (form.elements.namedItem(name)) mapped[name] = v;
       else other.push(v);
     }
-    showErrors(form, mapped);
+    showFieldErrors(form, mapped);
     message.textContent = other.join(" ") || "Please check the highlighted fields.";
   } else if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
     clear(message, "Please ", h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "sign in"),
