@@ -102,6 +102,8 @@ def configure_logging(settings: Settings, component: str | None = None,
     root.setLevel(settings.log_level.upper())
     # aiohttp.access logs one record per request; AccessLogger below gives it fields.
     logging.getLogger("aiohttp.access").setLevel(logging.INFO)
+    # aiosmtpd logs every SMTP command at INFO: keep the mail sink's output to one line a message.
+    logging.getLogger("mail.log").setLevel(max(root.level, logging.WARNING))
 
 
 try:  # the access logger needs aiohttp, which every Booker install has; keep the import soft anyway
