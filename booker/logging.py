@@ -103,7 +103,7 @@ def configure_logging(settings: Settings, component: str | None = None,
     # aiohttp.access logs one record per request; AccessLogger below gives it fields.
     logging.getLogger("aiohttp.access").setLevel(logging.INFO)
     # aiosmtpd logs every SMTP command at INFO: keep the mail sink's output to one line a message.
-    logging.getLogger("mail.log").setLevel(max(root.level, logging.WARNING))
+    logging.getLogger("mail.log").setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)
 
 
 try:  # the access logger needs aiohttp, which every Booker install has; keep the import soft anyway
