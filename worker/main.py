@@ -72,6 +72,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._senders = [Sender(settings, self.config.smtp_timeout) for _ in range(self.config.concurrency)]
         self._next_expiry = 0.0
+        self._marks = _SentMarks(self.config.mark_every, self.config.mark_within)
 
     def stop(self) -> None:
         """Finish the messages in flight, then return from run()."""
@@ -114,10 +115,16 @@ class Worker:
             for sender in self._senders:
                 await sender.close()
             if outbox is not None:
+                with contextlib.suppress(psycopg.Error):
+                    await self._marks.flush(outbox)
                 await outbox.close()
+            if self._marks.ids:
+                log.warning("%d sent notification(s) could not be marked sent; they will be sent again "
+                            "(same Message-ID) when their lease lapses", len(self._marks.ids))
 
     async def _step(self, outbox: Outbox) -> bool:
         """Expire holds when due, then claim and deliver one batch; True when nothing was due."""
+        await self._marks.flush(outbox)  # what a lost connection left unmarked
         now = time.monotonic()
         if now >= self._next_expiry:
             self._next_expiry = now + self.config.expire_every
@@ -132,27 +139,26 @@ class Worker:
 
     async def _deliver_batch(self, outbox: Outbox, rows: list[Row]) -> None:
         todo = deque(rows)
-        marks = _SentMarks(outbox, self.config.mark_every, self.config.mark_within)
         failures: list[Exception] = []
 
         async def lane(sender: Sender) -> None:
             try:
                 while todo and not self.stopping and not failures:
-                    await self._deliver(outbox, sender, todo.popleft(), marks)
+                    await self._deliver(outbox, sender, todo.popleft())
             except Exception as exc:  # the database is gone, most likely: the other lanes stop too
                 failures.append(exc)
 
         await asyncio.gather(*(lane(s) for s in self._senders[: len(rows)]))
         if failures:
             with contextlib.suppress(psycopg.Error):
-                await marks.flush()
+                await self._marks.flush(outbox)
             raise failures[0]  # untried rows stay leased and come back when the lease lapses
-        await marks.flush()
+        await self._marks.flush(outbox)
         if todo:  # stopping: hand back what was claimed but not tried
             released = await outbox.release([r["id"] for r in todo])
             log.info("released %d unsent notification(s) on shutdown", released)
 
-    async def _deliver(self, outbox: Outbox, sender: Sender, row: Row, marks: _SentMarks) -> None:
+    async def _deliver(self, outbox: Outbox, sender: Sender, row: Row) -> None:
         """Render and send one row, then record the outcome."""
         try:
             message = render(row, self.settings.mail_from, self.settings.public_url)
@@ -175,7 +181,7 @@ class Worker:
         self.sent += 1
         log.debug("notification %s sent: %s to %s %s", row["id"], row["kind"], row["recipient"],
                   row["message_id"])
-        await marks.add(row["id"])
+        await self._marks.add(outbox, row["id"])
 
     async def _sleep(self, seconds: float, *, wake: bool = False) -> None:
         """Sleep, cut short by stop() (and by a NOTIFY when wake)."""
@@ -211,25 +217,31 @@ class Worker:
 class _SentMarks:
     """Rows the SMTP server has accepted, marked sent a few at a time: one statement and
     one commit per `every` rows or per `within` seconds, whichever comes first, instead
-    of one per email. A crash before a flush re-sends those rows once when their lease
-    lapses (the same Message-ID), exactly as a crash between one send and its mark would."""
+    of one per email. When the database connection is lost the ids are kept and marked
+    after reconnecting; only a crash before a flush re-sends those rows (once, when their
+    lease lapses, with the same Message-ID), as a crash between one send and its mark would."""
 
-    def __init__(self, outbox: Outbox, every: int, within: float):
-        self.outbox, self.every, self.within = outbox, every, within
+    def __init__(self, every: int, within: float):
+        self.every, self.within = every, within
         self.ids: list[int] = []
         self.since = 0.0
 
-    async def add(self, row_id: int) -> None:
+    async def add(self, outbox: Outbox, row_id: int) -> None:
         if not self.ids:
             self.since = time.monotonic()
         self.ids.append(row_id)
         if len(self.ids) >= self.every or time.monotonic() - self.since >= self.within:
-            await self.flush()
+            await self.flush(outbox)
 
-    async def flush(self) -> None:
+    async def flush(self, outbox: Outbox) -> None:
         ids, self.ids = self.ids, []  # taken before the await: lanes never mark a row twice
-        if ids:
-            await self.outbox.mark_sent(ids)
+        if not ids:
+            return
+        try:
+            await outbox.mark_sent(ids)
+        except BaseException:
+            self.ids[:0] = ids  # marked after reconnecting
+            raise
 
 
 async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> int:
