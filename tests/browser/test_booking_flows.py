@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 from playwright.sync_api import expect
@@ -111,4 +113,55 @@ def test_admin_creates_a_service_and_opens_its_public_link(pages: Pages) -> None
     page.wait_for_url("**/book/piano-lesson")
     expect(page.get_by_role("heading", name="Piano lesson")).to_be_visible()
     page.locator('#calendar [role="gridcell"][data-status="available"]').first.wait_for()
+    assert not pages.errors
+
+
+def test_admin_edits_hours_adds_a_closure_exports_retries_and_audits(pages: Pages, demo_url: str) -> None:
+    guest = pages.new()
+    open_calendar(guest, "consultation")
+    first_free(guest).click()
+    reference = book_open_dialog(guest, name="Ada Audit", email="ada@example.org")
+    with psycopg.connect(demo_url) as c:  # one email bounced for good: the admin may retry it
+        c.execute("UPDATE booking.notification_log SET status = 'failed', attempts = 8,"
+                  " last_error = '550 mailbox unavailable' WHERE recipient = 'ada@example.org'")
+
+    page = pages.new()
+    login(page, demo.ADMIN_EMAIL, demo.ADMIN_PASSWORD, next_path="/admin")
+    page.get_by_role("button", name="Edit hours and closures of Ana Alves").click()
+    page.get_by_label("Monday closes at").fill("16:00")
+    page.get_by_role("button", name="Save weekly hours").click()
+    expect(page.locator("#hours-saved")).to_have_text("Weekly hours saved.")
+    page.get_by_label("From (your local time)").fill("2030-01-02T09:00")
+    page.get_by_label("Until (your local time)").fill("2030-01-02T12:00")
+    page.get_by_label("Reason").fill("Dentist")
+    page.get_by_role("button", name="Add closure").click()
+    expect(page.get_by_role("region", name="Closures of Ana Alves")).to_contain_text("Dentist")
+    with psycopg.connect(demo_url) as c:
+        row = c.execute("SELECT end_time::text FROM booking.availability_rules ar JOIN booking.resources r"
+                        " ON r.id = ar.resource_id WHERE r.slug = 'provider-ana' AND weekday = 1").fetchone()
+    assert row == ("16:00:00",)
+
+    page.get_by_role("tab", name="Bookings").click()
+    page.get_by_label("Search").fill(reference)
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#booking-results tbody tr")).to_have_count(1)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    assert reference in Path(download.value.path()).read_text(encoding="utf-8")
+
+    page.get_by_role("tab", name="Notifications").click()
+    page.get_by_label("Status").select_option("failed")
+    failed = page.locator("#panel tbody tr")
+    expect(failed).to_have_count(1)
+    expect(failed).to_contain_text("550 mailbox unavailable")
+    failed.get_by_role("button", name="Retry").click()
+    expect(page.locator("#panel")).to_contain_text("The outbox is empty.")  # no failed ones left
+    with psycopg.connect(demo_url) as c:
+        assert c.execute("SELECT status::text FROM booking.notification_log"
+                         " WHERE recipient = 'ada@example.org'").fetchall() == [("pending",)]
+
+    page.get_by_role("tab", name="Audit trail").click()
+    page.get_by_label("Booking id or reference").fill(reference)
+    page.get_by_role("button", name="Show audit trail").click()
+    expect(page.locator("#audit-results tbody tr").first).to_contain_text("Confirmed")
     assert not pages.errors
