@@ -22,7 +22,7 @@ from schemathesis.checks import (
 from edge.openapi import document
 from tests.edge.conftest import Users
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 4
 SKIP = ("/api/v1/live", "/api/v1/services/{slug}/events", "/api/docs")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -58,5 +58,5 @@ async def test_fuzz_finds_no_server_error_or_schema_violation(client: TestClient
     failures = await asyncio.to_thread(_fuzz, base_url, users.headers("admin"), statuses)
     assert not failures, "\n\n".join(failures)
     print(sorted(statuses.items()))
-    assert statuses.total() > 100 and statuses[200] + statuses[201] > 10  # it did reach the API
+    assert statuses.total() > 80 and statuses[200] + statuses[201] > 10  # it did reach the API
     assert time.monotonic() - started < 60
