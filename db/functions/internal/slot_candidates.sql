@@ -28,8 +28,12 @@ CREATE FUNCTION internal.slot_candidates(
         seats_left  integer,
         state       text
     )
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
+#variable_conflict use_column
+BEGIN
+    -- plpgsql so the plan is cached across calls (a SQL table function is planned anew each time).
+    RETURN QUERY
     WITH res AS (
         SELECT r.id, r.capacity, r.timezone
         FROM booking.service_resources sr
@@ -127,5 +131,6 @@ CREATE FUNCTION internal.slot_candidates(
                             AND bk.blocked && b.blocked
                             AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now()))
                END AS seats
-    ) taken
+    ) taken;
+END
 $$;
