@@ -63,7 +63,7 @@ class LiveConfig:
     replay_limit: int = 1000  # changes a client (or the listener) may replay before a resync
     backoff_min: float = 0.1  # listener reconnect backoff, doubling up to backoff_max
     backoff_max: float = 10.0
-    startup_wait: float = 5.0  # how long start-up waits for the first LISTEN
+    startup_wait: float = 5.0  # how long start-up waits for the first connection attempt
     socket_buffer: int = 32 * 1024  # send buffer per live client (kernel and transport); 0: defaults
 
 
@@ -100,10 +100,12 @@ async def _listener_ctx(app: web.Application) -> AsyncIterator[None]:
                         backoff_max=config.backoff_max, replay_limit=config.replay_limit)
     relay.listener = listener
     listener.start()
-    try:
-        await asyncio.wait_for(listener.ready.wait(), config.startup_wait)
-    except TimeoutError:
-        log.warning("live listener not connected after %.0f s; it keeps retrying", config.startup_wait)
+    # Serve once LISTEN is active (so no change slips between start-up and the first client), but
+    # do not hold start-up back when the database is away: the listener keeps retrying.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(listener.attempted.wait(), config.startup_wait)
+    if not listener.ready.is_set():
+        log.warning("live listener not connected yet; it keeps retrying in the background")
     try:
         yield
     finally:

@@ -152,9 +152,12 @@ async def enrich(conn: Conn, changes: Sequence[RawChange]) -> list[SlotChange]:
 
 async def connect(conninfo: str, application_name: str = APPLICATION_NAME) -> Conn:
     """An autocommit connection in UTC with a statement timeout, as the relay uses."""
+    options: dict[str, Any] = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
+                               "keepalives_interval": 10, "keepalives_count": 3}
+    given = psycopg.conninfo.conninfo_to_dict(conninfo)
     conn = await psycopg.AsyncConnection.connect(
-        conninfo, autocommit=True, application_name=application_name, connect_timeout=5,
-        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
+        conninfo, autocommit=True, application_name=application_name,
+        **{k: v for k, v in options.items() if k not in given})
     await conn.execute("SET TimeZone = 'UTC'")
     await conn.execute("SET statement_timeout = '10s'")
     return conn
@@ -184,6 +187,7 @@ class Listener:
         self.window = window
         self.application_name = application_name
         self.ready = asyncio.Event()  # set while LISTEN is active
+        self.attempted = asyncio.Event()  # set once the first connection attempt succeeded or failed
         self.connects = 0
         self.resyncs = 0
         self._floor: int | None = None  # nothing at or below this is replayed (set on first connect)
@@ -220,6 +224,7 @@ class Listener:
                 log.warning("live listener: database connection lost (%s); reconnecting", first_line)
             finally:
                 self.ready.clear()
+                self.attempted.set()
             if connected:
                 delay = self.backoff_min
             await asyncio.sleep(delay * random.uniform(0.5, 1.0))
@@ -236,6 +241,7 @@ class Listener:
             await self._catch_up(conn)
         self.connects += 1
         self.ready.set()
+        self.attempted.set()
         while True:
             notes = [n async for n in conn.notifies(timeout=self.keepalive, stop_after=1)]
             if not notes:
