@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from pathlib import Path
 
@@ -55,3 +56,15 @@ def test_settings_for_up() -> None:
                        "BOOKER_APP_DB_PASSWORD": "short"})
     assert len(exc.value.problems) == 3
     assert "app_db_password" not in repr(settings.load({"BOOKER_APP_DB_PASSWORD": "long-enough-secret"}))
+
+
+def test_a_taken_port_stops_start_up_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run(["up"], tmp_path, BOOKER_PORT=str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"booker: BOOKER_PORT={port} is taken by another program; choose another port"]
+    assert not (tmp_path / "var" / "pgdata").exists()
