@@ -417,3 +417,14 @@ async def test_a_change_the_relay_cannot_enrich_does_not_stop_live_updates(
     listener = client.app[RELAY].listener
     assert listener is not None and listener.connects == 1  # no reconnect loop
     await ws.close()
+
+
+async def test_metrics_count_live_clients(live: LiveFactory) -> None:
+    client = await live()
+    ws = await subscribe(client, "workshop")
+    resp = await client.get("/api/v1/services/workshop/events")
+    await resp.content.readline()
+    text = await (await client.get("/metrics")).text()
+    assert "booker_live_subscribers 2" in text
+    await ws.close()
+    resp.close()
