@@ -1,8 +1,9 @@
 """`booker worker`: drains the notification outbox (claim -> send -> mark).
 
 Loop: claim a batch of due rows as a lease (api.claim_notifications, one short
-statement), send them over `concurrency` SMTP connections, mark each one sent or
-failed as soon as its SMTP reply is in. No transaction is open while SMTP talks.
+statement), send them over `concurrency` SMTP connections, record each failure as its
+SMTP reply comes in and mark the sent rows a few at a time (api.mark_notifications_sent).
+No transaction is open while SMTP talks.
 When nothing is due the worker sleeps until NOTIFY notification_ready (on its own
 LISTEN connection, which reconnects with backoff) or the polling interval passes.
 Every `expire_every` seconds it calls api.expire_holds(). SIGTERM or SIGINT: the
@@ -20,6 +21,7 @@ import os
 import random
 import signal
 import socket
+import sys
 import time
 import uuid
 from collections import deque
@@ -263,9 +265,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = settings_module.load_or_exit()
     configure_logging(settings, "worker")
-    url = settings.database_url or _database_url(args)
     values: dict[str, Any] = {k: v for k, v in vars(args).items()
                               if k in WorkerConfig.__dataclass_fields__ and v is not None}
+    if bad := [k for k, v in values.items() if not isinstance(v, str) and v <= 0]:
+        sys.exit("booker worker: " + ", ".join(f"--{k.replace('_', '-')}" for k in bad) + " must be positive")
+    url = settings.database_url or _database_url(args)
     return asyncio.run(serve(url, settings, WorkerConfig(**values)))
 
 

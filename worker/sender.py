@@ -55,8 +55,11 @@ class Sender:
         if self._smtp is not None and self._smtp.is_connected:
             return self._smtp
         s = self.settings
+        # Port 465 is SMTP over TLS from the first byte (RFC 8314); elsewhere SMTP_STARTTLS decides.
+        implicit_tls = s.smtp_port == 465 and not s.smtp_starttls
         smtp = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                               password=s.smtp_password, start_tls=s.smtp_starttls, timeout=self.timeout)
+                               password=s.smtp_password, use_tls=implicit_tls, start_tls=s.smtp_starttls,
+                               timeout=self.timeout)
         await smtp.connect()
         self._smtp = smtp
         return smtp
