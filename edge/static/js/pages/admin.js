@@ -211,6 +211,14 @@ async function servicesPanel(panel) {
       field({ id: "svc-currency", name: "currency", label: "Currency", attrs: { value: "EUR", maxlength: "3" } }),
       field({ id: "svc-seats", name: "max_seats_per_booking", label: "Seats per booking", type: "number", attrs: { min: "1", value: "1" } }),
       field({ id: "svc-visibility", name: "visibility", label: "Visibility", options: [["public", "Public"], ["members", "Members only"], ["unlisted", "Unlisted"]] })),
+    h("div", { class: "row" },
+      field({ id: "svc-buffer", name: "buffer_after_minutes", label: "Buffer after (minutes)", type: "number", attrs: { min: "0", step: "15", value: "0" } }),
+      field({ id: "svc-notice", name: "min_notice_minutes", label: "Minimum notice (minutes)", type: "number", attrs: { min: "0", value: "0" } }),
+      field({ id: "svc-cutoff", name: "cancellation_cutoff_minutes", label: "Cancellation cutoff (minutes before start)", type: "number", attrs: { min: "0", value: "60" } })),
+    h("div", { class: "row" },
+      field({ id: "svc-starts", name: "starts_at", label: "One-off event start (optional, your local time)", type: "datetime-local",
+        hint: "Leave empty for bookable opening hours; set it for a single event (concert, class)." }),
+      field({ id: "svc-venue", name: "venue", label: "Venue" })),
     h("div", { class: "field" },
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "requires_confirmation", id: "svc-confirm" }), " Bookings need confirmation")),
     h("fieldset", { class: "field", "aria-describedby": "resources-error" },
@@ -240,7 +248,11 @@ async function servicesPanel(panel) {
       price: f.price.value || "0", currency: f.currency.value.trim().toUpperCase() || "EUR",
       max_seats_per_booking: Number(f.max_seats_per_booking.value || 1), visibility: f.visibility.value,
       requires_confirmation: f.requires_confirmation.checked, resources: chosen,
+      buffer_after_minutes: Number(f.buffer_after_minutes.value || 0), min_notice_minutes: Number(f.min_notice_minutes.value || 0),
+      cancellation_cutoff_minutes: Number(f.cancellation_cutoff_minutes.value || 0),
     };
+    if (f.starts_at.value) body.starts_at = new Date(f.starts_at.value).toISOString();
+    if (f.venue.value.trim()) body.venue = f.venue.value.trim();
     const created = await submitWith(form, submit, () => api("/admin/services", { method: "POST", body }));
     if (!created) return;
     const svc = created.service || created;
