@@ -86,31 +86,25 @@ async def my_bookings(request: web.Request) -> web.Response:
         if any(s not in STATUSES for s in statuses):
             f.errors["status"] = "must be a comma-separated list of " + ", ".join(STATUSES)
     f.check()
+    params = {"user": principal.id, "from": start, "to": end, "statuses": statuses}
     rows = await db.query(
         request,
-        """SELECT api.booking_json(b) AS booking, count(*) OVER () AS total
-             FROM booking.bookings b
-            WHERE b.user_id = %(user)s
-              AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
-              AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
-              AND (%(statuses)s::text[] IS NULL OR b.status::text = ANY (%(statuses)s))
-            ORDER BY b.starts_at, b.id
-            LIMIT %(limit)s OFFSET %(offset)s""",
-        {"user": principal.id, "from": start, "to": end, "statuses": statuses,
-         "limit": limit, "offset": (page - 1) * limit},
+        "SELECT api.booking_json(b) AS booking, count(*) OVER () AS total" + MINE
+        + " ORDER BY b.starts_at, b.id LIMIT %(limit)s OFFSET %(offset)s",
+        {**params, "limit": limit, "offset": (page - 1) * limit},
     )
-    total = rows[0]["total"] if rows else await _count_mine(request, principal.id, start, end, statuses)
+    if rows:
+        total = int(rows[0]["total"])
+    else:  # past the last page (or nothing at all): count separately
+        count = await db.query_one(request, "SELECT count(*) AS n" + MINE, params)
+        total = int(count["n"]) if count else 0
     return json_response(paginated([r["booking"] for r in rows], total, page, limit))
 
 
-async def _count_mine(request: web.Request, user: str, start: object, end: object, statuses: object) -> int:
-    row = await db.query_one(
-        request,
-        """SELECT count(*) AS n FROM booking.bookings b
-            WHERE b.user_id = %(user)s
-              AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
-              AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
-              AND (%(statuses)s::text[] IS NULL OR b.status::text = ANY (%(statuses)s))""",
-        {"user": user, "from": start, "to": end, "statuses": statuses},
-    )
-    return int(row["n"]) if row else 0
+# The caller's bookings, filtered by time range and statuses.
+MINE = """
+     FROM booking.bookings b
+    WHERE b.user_id = %(user)s
+      AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
+      AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
+      AND (%(statuses)s::text[] IS NULL OR b.status::text = ANY (%(statuses)s))"""

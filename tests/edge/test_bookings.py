@@ -37,6 +37,13 @@ async def test_member_books_and_reads(client: TestClient[Any, Any], users: Users
     mine = await (await client.get(f"{API}/me/bookings", headers=h)).json()
     assert [x["id"] for x in mine["data"]] == [b["id"]]
     assert mine["meta"] == {"total": 1, "page": 1, "limit": 20, "total_pages": 1}
+    later = await (await client.get(f"{API}/me/bookings", params={"page": 2, "limit": 1,
+                                                                  "status": "confirmed,pending"},
+                                    headers=h)).json()
+    assert later == {"data": [], "meta": {"total": 1, "page": 2, "limit": 1, "total_pages": 1}}
+    none = await (await client.get(f"{API}/me/bookings", params={"status": "cancelled"}, headers=h)).json()
+    assert none["meta"]["total"] == 0
+    assert (await client.get(f"{API}/me/bookings", params={"status": "lost"}, headers=h)).status == 422
 
 
 async def test_guest_books_with_manage_token(client: TestClient[Any, Any]) -> None:
@@ -215,6 +222,14 @@ async def test_authorization_matrix(client: TestClient[Any, Any], users: Users) 
         assert (await client.post(f"{url}/confirm", headers=h)).status in (401, 404), who
         assert (await client.post(f"{url}/decline", headers=h)).status in (401, 404), who
     assert (await client.get(url, headers=users.headers("ben"))).status == 404  # not his resource
+    # a guest's manage token opens that guest's booking only
+    guest = await book(client, {"service": "meeting-room", "attendee": GUEST,
+                                "starts_at": (await free_slots(client, "meeting-room"))[0]})
+    other_token = {"X-Manage-Token": guest["manage_token"]}
+    assert (await client.get(url, headers=other_token)).status == 404
+    assert (await client.patch(url, json={"notes": "x"}, headers=other_token)).status == 404
+    assert (await client.delete(url, headers=other_token)).status == 404
+    assert (await client.post(f"{url}/confirm", headers=other_token)).status == 401
     for who in ("ana", "admin", "member"):
         got = await client.get(url, headers=users.headers(who))
         assert got.status == 200, who
