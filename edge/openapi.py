@@ -382,6 +382,9 @@ PATHS: dict[str, dict[str, Any]] = {
                                                 "content": {"text/html": {"schema": STR}}}}}},
 }
 
+# /ready answers its own JSON with 503, naming what is missing.
+PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "content": {J: {"schema": ref("Health")}}}
+
 PROBLEM_TYPES = {
     slug: {"status": status, "title": title, "uri": problem_type(status)}
     for status, (slug, title) in sorted(TITLES.items())
