@@ -140,6 +140,8 @@ async def _measure(port: int, owner: str) -> list[Row]:
         (f"{scenario}: p99", ms(latencies, 99), "p99 < 100 ms"),
         (f"{scenario}: delivered", f"{len(latencies):,} of {expected:,} messages", "all"),
         ("commit → first of those clients: p50 / p99", f"{ms(firsts, 50)} / {ms(firsts, 99)}", ""),
+        # figures from a busy machine are not comparable with those from an idle one
+        ("load average (1 min) after the live run", f"{os.getloadavg()[0]:.1f}, {os.cpu_count()} cores", ""),
     ]
 
 
