@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from booker import demo
 from booker.passwords import hash_password
@@ -19,6 +19,7 @@ from booker.settings import Settings
 from edge.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=10_000)  # a loaded 2-core machine is slow; the 2-second live check sets its own
 SECRET = "browser-test-secret-0123456789-0123456789"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 

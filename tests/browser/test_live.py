@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from tests.browser.conftest import Pages
+from tests.browser.conftest import SCREENSHOTS, Pages
 from tests.browser.helpers import FREE_CELL, book_open_dialog, cell, first_free, open_calendar
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,8 @@ def test_a_slot_booked_elsewhere_turns_red_and_a_stale_try_gets_the_conflict(pag
     expect(bob_dialog.get_by_role("button", name="Confirm booking")).to_be_disabled()
     expect(cell(bob, y)).to_have_attribute("data-status", "booked")  # refetched over HTTP, feed still held
     assert bob_feed.held, "the test held back the live event"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    bob.screenshot(path=SCREENSHOTS / "live-conflict-768.png", full_page=True)
     assert not pages.errors
 
 
