@@ -135,7 +135,6 @@ class Subscriber:
     direct: Callable[[SlotChange], bool] | None = None
     busy: bool = False  # the writer holds items it has not finished sending
 
-
     def offer(self, item: Item, topic: str | None = None) -> None:
         """Called by the hub: queue an item, or drop this subscriber if it is too far behind."""
         if self.dropped:
@@ -169,9 +168,9 @@ class Subscriber:
             self.abort()
 
     def reply(self, data: dict[str, Any]) -> None:
-        """Queue a message for this client (not bounded: the client asked for it)."""
-        if not self.dropped:
-            self.queue.put_nowait(Reply(data))
+        """Queue a message for this client; the bound applies too (a client that sends
+        pings but never reads the pongs is slow like any other)."""
+        self.offer(Reply(data))
 
     async def take(self, idle: float) -> list[Item]:
         """Everything queued (waiting for at least one item), or [] after `idle` quiet seconds
