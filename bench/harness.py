@@ -36,16 +36,37 @@ class BenchContext:
 
     def start(self) -> None:
         data = self.root / "data"
-        subprocess.run([str(pg_bindir() / "initdb"), "-D", str(data), "-U", "bench", "-A", "trust",
-                        "--no-instructions"], check=True, capture_output=True)
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=500 "
-                "-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min")
-        subprocess.run([str(pg_bindir() / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"), "-w",
-                        "-o", opts, "start"], check=True, capture_output=True)
+        subprocess.run(
+            [str(pg_bindir() / "initdb"), "-D", str(data), "-U", "bench", "-A", "trust", "--no-instructions"],
+            check=True,
+            capture_output=True,
+        )
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=500 "
+            "-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min"
+        )
+        subprocess.run(
+            [
+                str(pg_bindir() / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(self.root / "log"),
+                "-w",
+                "-o",
+                opts,
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
-        subprocess.run([str(pg_bindir() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w",
-                        "stop"], capture_output=True, check=False)
+        subprocess.run(
+            [str(pg_bindir() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            check=False,
+        )
 
     def url(self, dbname: str = "postgres", user: str = "bench", password: str | None = None) -> str:
         return make_conninfo(host="127.0.0.1", port=self.port, user=user, dbname=dbname, password=password)
@@ -56,8 +77,10 @@ class BenchContext:
         name = f"bench{self.databases}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
-            conn.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'booker_app') THEN "
-                         "ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'; END IF; END $$")
+            conn.execute(
+                "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'booker_app') THEN "
+                "ALTER ROLE booker_app LOGIN PASSWORD 'booker_app'; END IF; END $$"
+            )
         url = self.url(name)
         migrate(url)
         with psycopg.connect(url, autocommit=True) as conn:

@@ -17,8 +17,10 @@ import psycopg
 
 from bench.harness import BenchContext, Row, percentile
 
-NOTIFY_TRIGGERS = [("booking.booking_audit", "booking_audit_notify"),
-                   ("booking.notification_log", "notification_log_notify")]
+NOTIFY_TRIGGERS = [
+    ("booking.booking_audit", "booking_audit_notify"),
+    ("booking.notification_log", "notification_log_notify"),
+]
 
 
 def _setup_rooms(url: str, rooms: int, slug: str) -> list[str]:
@@ -26,14 +28,21 @@ def _setup_rooms(url: str, rooms: int, slug: str) -> list[str]:
     with psycopg.connect(url, autocommit=True) as conn:
         service = conn.execute(
             "INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes, max_advance_days)"
-            " VALUES (%s, %s, 15, 15, 365) RETURNING id", (slug, slug)).fetchone()[0]  # type: ignore[index]
+            " VALUES (%s, %s, 15, 15, 365) RETURNING id",
+            (slug, slug),
+        ).fetchone()[0]  # type: ignore[index]
         ids = []
         for i in range(rooms):
             rid = conn.execute(
                 "INSERT INTO booking.resources (slug, name, capacity, timezone) VALUES (%s, %s, 1, 'UTC')"
-                " RETURNING id", (f"{slug}-{i}", f"{slug} {i}")).fetchone()[0]  # type: ignore[index]
-            conn.execute("INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_time)"
-                         " SELECT %s, d, '00:00', '24:00' FROM generate_series(1, 7) d", (rid,))
+                " RETURNING id",
+                (f"{slug}-{i}", f"{slug} {i}"),
+            ).fetchone()[0]  # type: ignore[index]
+            conn.execute(
+                "INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_time)"
+                " SELECT %s, d, '00:00', '24:00' FROM generate_series(1, 7) d",
+                (rid,),
+            )
             conn.execute("INSERT INTO booking.service_resources VALUES (%s, %s)", (service, rid))
             ids.append(str(rid))
     return ids
@@ -42,7 +51,9 @@ def _setup_rooms(url: str, rooms: int, slug: str) -> list[str]:
 def _distinct_slot_throughput(url: str, clients: int, total: int, slug: str) -> float:
     """Each client books its own room, slot after slot; returns bookings/s."""
     rooms = _setup_rooms(url, clients, slug)
-    start0 = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    start0 = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     per_client = total // clients
     errors: list[BaseException] = []
     barrier = threading.Barrier(clients + 1)
@@ -54,8 +65,13 @@ def _distinct_slot_throughput(url: str, clients: int, total: int, slug: str) -> 
                 for i in range(per_client):
                     conn.execute(
                         "SELECT id FROM api.book_slot(%s, %s, %s::jsonb, p_resource => %s)",
-                        (slug, start0 + dt.timedelta(minutes=15 * i), '{"name": "Bench", "email": "b@example.com"}',
-                         room))
+                        (
+                            slug,
+                            start0 + dt.timedelta(minutes=15 * i),
+                            '{"name": "Bench", "email": "b@example.com"}',
+                            room,
+                        ),
+                    )
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -82,15 +98,20 @@ async def _hot_session(url: str, seats: int, buyers: int) -> tuple[float, int, i
     """200 buyers race for a 10,000-seat session, one seat per booking, until sold out.
     Returns (bookings/s, bookings, conflicts, oversold seats)."""
     with psycopg.connect(url, autocommit=True) as conn:
-        window = conn.execute("SELECT tstzrange(date_trunc('day', now()) + interval '3 days 18 hours',"
-                              " date_trunc('day', now()) + interval '3 days 20 hours')").fetchone()[0]  # type: ignore[index]
+        window = conn.execute(
+            "SELECT tstzrange(date_trunc('day', now()) + interval '3 days 18 hours',"
+            " date_trunc('day', now()) + interval '3 days 20 hours')"
+        ).fetchone()[0]  # type: ignore[index]
         service = conn.execute(
             "INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes, fixed_window,"
             " max_seats_per_booking) VALUES ('hot-session', 'Hot session', 120, 120, %s, 1) RETURNING id",
-            (window,)).fetchone()[0]  # type: ignore[index]
-        venue = conn.execute("INSERT INTO booking.resources (slug, name, kind, capacity, timezone)"
-                             " VALUES ('arena', 'Arena', 'venue', %s, 'Europe/Berlin') RETURNING id",
-                             (seats,)).fetchone()[0]  # type: ignore[index]
+            (window,),
+        ).fetchone()[0]  # type: ignore[index]
+        venue = conn.execute(
+            "INSERT INTO booking.resources (slug, name, kind, capacity, timezone)"
+            " VALUES ('arena', 'Arena', 'venue', %s, 'Europe/Berlin') RETURNING id",
+            (seats,),
+        ).fetchone()[0]  # type: ignore[index]
         conn.execute("INSERT INTO booking.service_resources VALUES (%s, %s)", (service, venue))
     starts_at = window.lower
     booked = 0
@@ -104,8 +125,10 @@ async def _hot_session(url: str, seats: int, buyers: int) -> tuple[float, int, i
             while not sold_out.is_set():
                 i += 1
                 try:
-                    await conn.execute("SELECT id FROM api.book_slot('hot-session', %s, %s::jsonb)",
-                                       (starts_at, f'{{"name": "Buyer", "email": "b{n}-{i}@example.com"}}'))
+                    await conn.execute(
+                        "SELECT id FROM api.book_slot('hot-session', %s, %s::jsonb)",
+                        (starts_at, f'{{"name": "Buyer", "email": "b{n}-{i}@example.com"}}'),
+                    )
                     booked += 1
                 except psycopg.Error as exc:
                     if exc.sqlstate != "RB409":
@@ -125,7 +148,8 @@ async def _hot_session(url: str, seats: int, buyers: int) -> tuple[float, int, i
                          AND a.seats && b.seats AND a.blocked && b.blocked
                        WHERE a.resource_id = %(v)s AND a.status IN ('held', 'pending', 'confirmed')
                          AND b.status IN ('held', 'pending', 'confirmed'))""",
-            {"v": venue}).fetchone()  # type: ignore[misc]
+            {"v": venue},
+        ).fetchone()  # type: ignore[misc]
     oversold = max(0, int(total) - seats) + int(overlaps)
     return booked / elapsed, booked, conflicts, oversold
 
@@ -148,23 +172,30 @@ def _slot_grid_latency(url: str, bookings: int, resources: int, samples: int) ->
                 CROSS JOIN generate_series(1, %s) AS g(i)
                 CROSS JOIN LATERAL (SELECT date_trunc('day', now()) - interval '30 days'
                                            + (g.i * 3 + r.n %% 2) * interval '15 minutes' AS s) t""",
-            (service, rooms, per_room))
+            (service, rooms, per_room),
+        )
         conn.execute("SET session_replication_role = origin")
         conn.execute("ANALYZE booking.bookings")
         # The queried service is delivered by two of the rooms, like a team of two.
-        conn.execute("INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes,"
-                     " max_advance_days) VALUES ('grid-two', 'Grid two', 30, 30, 365)")
+        conn.execute(
+            "INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes,"
+            " max_advance_days) VALUES ('grid-two', 'Grid two', 30, 30, 365)"
+        )
         for rid in rooms[:2]:
-            conn.execute("INSERT INTO booking.service_resources SELECT id, %s FROM booking.services"
-                         " WHERE slug = 'grid-two'", (rid,))
+            conn.execute(
+                "INSERT INTO booking.service_resources SELECT id, %s FROM booking.services"
+                " WHERE slug = 'grid-two'",
+                (rid,),
+            )
         total = conn.execute("SELECT count(*) FROM booking.bookings").fetchone()[0]  # type: ignore[index]
     latencies = []
     with psycopg.connect(url, autocommit=True) as conn:
         for i in range(samples):
             start = dt.datetime.now(dt.UTC) + dt.timedelta(days=i % 20 - 10)
             began = time.perf_counter()
-            conn.execute("SELECT * FROM api.slot_grid('grid-two', %s, %s)",
-                         (start, start + dt.timedelta(days=7))).fetchall()
+            conn.execute(
+                "SELECT * FROM api.slot_grid('grid-two', %s, %s)", (start, start + dt.timedelta(days=7))
+            ).fetchall()
             latencies.append((time.perf_counter() - began) * 1000)
     assert total >= bookings
     return percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99)
@@ -178,15 +209,24 @@ def run(ctx: BenchContext) -> list[Row]:
         label = "NOTIFY on" if notify else "NOTIFY off"
         for clients, total in ((1, 1000), (8, 3200), (32, 3200)):
             rate = _distinct_slot_throughput(url, clients, total, f"rooms{clients}")
-            rows.append((f"book_slot distinct slots, {clients} client(s), {label}", f"{rate:,.0f} bookings/s", ""))
+            rows.append(
+                (f"book_slot distinct slots, {clients} client(s), {label}", f"{rate:,.0f} bookings/s", "")
+            )
 
     url = ctx.new_database(with_demo=False)
-    rate, booked, conflicts, oversold = asyncio.run(_hot_session(url, 10_000, 200))
-    rows.append(("hot session: 10,000 seats, 200 buyers (SQL)", f"{rate:,.0f} bookings/s", "≥ 1,000 bookings/s"))
+    rate, booked, _conflicts, oversold = asyncio.run(_hot_session(url, 10_000, 200))
+    rows.append(
+        ("hot session: 10,000 seats, 200 buyers (SQL)", f"{rate:,.0f} bookings/s", "≥ 1,000 bookings/s")
+    )
     rows.append(("hot session: seats sold / oversold", f"{booked:,} / {oversold}", "10,000 / 0"))
 
     url = ctx.new_database(with_demo=False)
     p50, p95, p99 = _slot_grid_latency(url, 100_000, 50, 200)
-    rows.append(("slot_grid 7 days, 100,000 bookings / 50 resources",
-                 f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms", "p95 < 25 ms (HTTP)"))
+    rows.append(
+        (
+            "slot_grid 7 days, 100,000 bookings / 50 resources",
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms",
+            "p95 < 25 ms (HTTP)",
+        )
+    )
     return rows

@@ -20,7 +20,9 @@ def pg_bindir() -> Path:
     """Where the server binaries are: `pg_config --bindir`, else Debian's path for 15."""
     pg_config = shutil.which("pg_config")
     if pg_config:
-        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False).stdout.strip()
+        out = subprocess.run(
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         if out and (Path(out) / "initdb").exists():
             return Path(out)
     for candidate in (Path("/usr/lib/postgresql/15/bin"), Path("/usr/local/pgsql/bin")):
@@ -56,8 +58,12 @@ class Cluster:
         return f"postgresql://booker@127.0.0.1:{self.port}/booker"
 
     def _ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(pg_bindir() / "pg_ctl"), "-D", str(self.data), *args],
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [str(pg_bindir() / "pg_ctl"), "-D", str(self.data), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     def running(self) -> bool:
         return self._ctl("status").returncode == 0
@@ -69,8 +75,22 @@ class Cluster:
         if os.geteuid() == 0:
             raise RuntimeError("initdb refuses to run as root: run `make run`, which switches user")
         self.root.mkdir(parents=True, exist_ok=True)
-        subprocess.run([str(pg_bindir() / "initdb"), "-D", str(self.data), "-U", "booker", "-A", "trust",
-                        "-E", "UTF8", "--no-instructions"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(pg_bindir() / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "booker",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+        )
         return True
 
     def start(self) -> None:
@@ -80,13 +100,27 @@ class Cluster:
         if not _port_free(self.port):
             raise RuntimeError(f"port {self.port} is taken; set BOOKER_PG_PORT to another port")
         self.socket_dir.mkdir(parents=True, exist_ok=True)
-        opts = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                "-c max_connections=300 -c shared_buffers=256MB")
+        opts = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+            "-c max_connections=300 -c shared_buffers=256MB"
+        )
         result = self._ctl("-l", str(self.log), "-w", "-t", "60", "-o", opts, "start")
         if result.returncode != 0:
             raise RuntimeError(f"PostgreSQL did not start; see {self.log}: {result.stderr.strip()}")
-        subprocess.run([str(pg_bindir() / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "booker",
-                        "booker"], capture_output=True, check=False)
+        subprocess.run(
+            [
+                str(pg_bindir() / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "booker",
+                "booker",
+            ],
+            capture_output=True,
+            check=False,
+        )
 
     def stop(self) -> None:
         if self.running():

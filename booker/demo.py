@@ -20,12 +20,47 @@ WEEKDAYS = range(1, 6)  # Monday to Friday
 
 RESOURCES = [
     # slug, name, kind, capacity, timezone, owner email, opening hours, location
-    ("provider-ana", "Ana Alves", "person", 1, "Europe/Berlin", "ana@example.com", ("09:00", "17:00"), "Berlin"),
-    ("provider-ben", "Ben Becker", "person", 1, "Europe/Berlin", "ben@example.com", ("09:00", "17:00"), "Berlin"),
-    ("provider-cara", "Cara Chen", "person", 1, "America/New_York", "cara@example.com", ("09:00", "17:00"),
-     "New York"),
+    (
+        "provider-ana",
+        "Ana Alves",
+        "person",
+        1,
+        "Europe/Berlin",
+        "ana@example.com",
+        ("09:00", "17:00"),
+        "Berlin",
+    ),
+    (
+        "provider-ben",
+        "Ben Becker",
+        "person",
+        1,
+        "Europe/Berlin",
+        "ben@example.com",
+        ("09:00", "17:00"),
+        "Berlin",
+    ),
+    (
+        "provider-cara",
+        "Cara Chen",
+        "person",
+        1,
+        "America/New_York",
+        "cara@example.com",
+        ("09:00", "17:00"),
+        "New York",
+    ),
     ("room-berlin", "Room Berlin", "room", 1, "Europe/Berlin", None, ("08:00", "18:00"), "Berlin, 2nd floor"),
-    ("room-nyc", "Room New York", "room", 1, "America/New_York", None, ("08:00", "18:00"), "New York, 5th Ave"),
+    (
+        "room-nyc",
+        "Room New York",
+        "room",
+        1,
+        "America/New_York",
+        None,
+        ("08:00", "18:00"),
+        "New York, 5th Ave",
+    ),
     ("venue-hall", "The Hall", "venue", 2, "Europe/Berlin", None, None, "The Hall, Berlin"),
     ("workshop-studio", "Workshop Studio", "venue", 20, "Europe/Berlin", None, None, "Studio 3, Berlin"),
 ]
@@ -47,8 +82,9 @@ def _window(day: dt.date, start: str, end: str, zone: str) -> tuple[dt.datetime,
 
 
 def is_empty(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM booking.users) AND NOT EXISTS "
-                       "(SELECT 1 FROM booking.services)").fetchone()
+    row = conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM booking.users) AND NOT EXISTS (SELECT 1 FROM booking.services)"
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -69,7 +105,8 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
         ]
         for email, name, role, password in people:
             row = conn.execute(
-                "INSERT INTO booking.users (email, name, role, password_hash) VALUES (%s, %s, %s, %s) RETURNING id",
+                "INSERT INTO booking.users (email, name, role, password_hash)"
+                " VALUES (%s, %s, %s, %s) RETURNING id",
                 (email, name, role, hash_password(password)),
             ).fetchone()
             assert row
@@ -95,22 +132,62 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
         concert = _window(_next_weekday(today, 5), "19:00", "21:00", "Europe/Berlin")
         workshop = _window(_next_weekday(today, 6, at_least_days=8), "10:00", "13:00", "Europe/Berlin")
         services = [
-            dict(slug="consultation", name="Consultation", duration=30, step=30, buffer_after=15,
-                 notice=120, price="60.00", description="A 30-minute consultation with one of our advisers.",
-                 resources=["provider-ana", "provider-ben"]),
-            dict(slug="meeting-room", name="Meeting room", duration=60, step=60, price="25.00",
-                 description="A meeting room for up to 8 people, in Berlin or New York.",
-                 resources=["room-berlin", "room-nyc"]),
-            dict(slug="limited-concert", name="Limited concert", duration=120, step=120, price="49.00",
-                 seats=2, window=concert, venue="The Hall, Berlin",
-                 description="An intimate evening concert. Only two seats.", resources=["venue-hall"]),
-            dict(slug="workshop", name="Saturday workshop", duration=180, step=180, price="120.00",
-                 seats=4, window=workshop, venue="Studio 3, Berlin",
-                 description="A hands-on three-hour workshop, 20 seats.", resources=["workshop-studio"]),
-            dict(slug="expert-call", name="Expert call", duration=45, step=45, price="150.00",
-                 confirm=True, visibility="members", cutoff=24 * 60,
-                 description="A 45-minute call with an expert; the expert confirms each request.",
-                 resources=["provider-cara"]),
+            dict(
+                slug="consultation",
+                name="Consultation",
+                duration=30,
+                step=30,
+                buffer_after=15,
+                notice=120,
+                price="60.00",
+                description="A 30-minute consultation with one of our advisers.",
+                resources=["provider-ana", "provider-ben"],
+            ),
+            dict(
+                slug="meeting-room",
+                name="Meeting room",
+                duration=60,
+                step=60,
+                price="25.00",
+                description="A meeting room for up to 8 people, in Berlin or New York.",
+                resources=["room-berlin", "room-nyc"],
+            ),
+            dict(
+                slug="limited-concert",
+                name="Limited concert",
+                duration=120,
+                step=120,
+                price="49.00",
+                seats=2,
+                window=concert,
+                venue="The Hall, Berlin",
+                description="An intimate evening concert. Only two seats.",
+                resources=["venue-hall"],
+            ),
+            dict(
+                slug="workshop",
+                name="Saturday workshop",
+                duration=180,
+                step=180,
+                price="120.00",
+                seats=4,
+                window=workshop,
+                venue="Studio 3, Berlin",
+                description="A hands-on three-hour workshop, 20 seats.",
+                resources=["workshop-studio"],
+            ),
+            dict(
+                slug="expert-call",
+                name="Expert call",
+                duration=45,
+                step=45,
+                price="150.00",
+                confirm=True,
+                visibility="members",
+                cutoff=24 * 60,
+                description="A 45-minute call with an expert; the expert confirms each request.",
+                resources=["provider-cara"],
+            ),
         ]
         for s in services:
             window = s.get("window")
@@ -123,12 +200,28 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
                            CASE WHEN %s::timestamptz IS NULL THEN NULL
                                 ELSE tstzrange(%s::timestamptz, %s::timestamptz) END, %s)
                    RETURNING id""",
-                (s["slug"], s["name"], s["description"], s["duration"], s["step"], s.get("buffer_after", 0),
-                 s.get("notice", 0), s.get("cutoff", 60), s["price"], s.get("seats", 1),
-                 s.get("confirm", False), s.get("visibility", "public"),
-                 window and window[0], window and window[0], window and window[1], s.get("venue")),
+                (
+                    s["slug"],
+                    s["name"],
+                    s["description"],
+                    s["duration"],
+                    s["step"],
+                    s.get("buffer_after", 0),
+                    s.get("notice", 0),
+                    s.get("cutoff", 60),
+                    s["price"],
+                    s.get("seats", 1),
+                    s.get("confirm", False),
+                    s.get("visibility", "public"),
+                    window and window[0],
+                    window and window[0],
+                    window and window[1],
+                    s.get("venue"),
+                ),
             ).fetchone()
             assert row
             for slug in s["resources"]:  # type: ignore[union-attr]
-                conn.execute("INSERT INTO booking.service_resources VALUES (%s, %s)", (row[0], resources[slug]))
+                conn.execute(
+                    "INSERT INTO booking.service_resources VALUES (%s, %s)", (row[0], resources[slug])
+                )
     return True

@@ -19,7 +19,9 @@ def conninfo(host: str, port: int, user: str, dbname: str, password: str | None 
     return make_conninfo(host=host, port=port, user=user, dbname=dbname, password=password or None)
 
 
-def load_schema(host: str, port: int, user: str, dbname: str, password: str | None = None, **_: object) -> None:
+def load_schema(
+    host: str, port: int, user: str, dbname: str, password: str | None = None, **_: object
+) -> None:
     url = conninfo(host, port, user, dbname, password)
     migrate(url)
     with psycopg.connect(url, autocommit=True) as conn:

@@ -49,8 +49,10 @@ def overlapping_pairs(conn: psycopg.Connection) -> int:
     """Pairs of blocking bookings sharing a seat of one resource at one instant (must be 0)."""
     return conn.execute(
         """SELECT count(*) FROM booking.bookings a JOIN booking.bookings b
-              ON a.resource_id = b.resource_id AND a.id < b.id AND a.seats && b.seats AND a.blocked && b.blocked
-           WHERE a.status IN ('held', 'pending', 'confirmed') AND b.status IN ('held', 'pending', 'confirmed')"""
+              ON a.resource_id = b.resource_id AND a.id < b.id
+             AND a.seats && b.seats AND a.blocked && b.blocked
+           WHERE a.status IN ('held', 'pending', 'confirmed')
+             AND b.status IN ('held', 'pending', 'confirmed')"""
     ).fetchone()[0]  # type: ignore[index]
 
 
@@ -65,35 +67,53 @@ def room_id(conn: psycopg.Connection, slug: str) -> str:
 
 
 def concert_start(conn: psycopg.Connection) -> dt.datetime:
-    return conn.execute("SELECT lower(fixed_window) FROM booking.services WHERE slug = 'limited-concert'"
-                        ).fetchone()[0]  # type: ignore[index]
+    return conn.execute(
+        "SELECT lower(fixed_window) FROM booking.services WHERE slug = 'limited-concert'"
+    ).fetchone()[0]  # type: ignore[index]
 
 
 def test_ten_buyers_two_seats(demo_url: str, conn: psycopg.Connection) -> None:
     start = concert_start(conn)
-    outcomes = race(demo_url, 10, lambda c, i: c.execute(
-        "SELECT api.book_slot('limited-concert', %s, %s::jsonb)", (start, ATTENDEE)))
+    outcomes = race(
+        demo_url,
+        10,
+        lambda c, i: c.execute("SELECT api.book_slot('limited-concert', %s, %s::jsonb)", (start, ATTENDEE)),
+    )
     assert outcomes == Counter({"ok": 2, "RB409": 8})
-    seats = conn.execute("SELECT sum(seat_count) FROM booking.bookings WHERE status = 'confirmed'").fetchone()[0]  # type: ignore[index]
+    seats = conn.execute(
+        "SELECT sum(seat_count) FROM booking.bookings WHERE status = 'confirmed'"
+    ).fetchone()[0]  # type: ignore[index]
     assert seats == 2
     assert overlapping_pairs(conn) == 0
 
 
 def test_fifty_callers_one_room(demo_url: str, conn: psycopg.Connection) -> None:
     start, room = next_monday_10_berlin(), room_id(conn, "room-berlin")
-    outcomes = race(demo_url, 50, lambda c, i: c.execute(
-        "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)", (start, ATTENDEE, room)))
+    outcomes = race(
+        demo_url,
+        50,
+        lambda c, i: c.execute(
+            "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)", (start, ATTENDEE, room)
+        ),
+    )
     assert outcomes == Counter({"ok": 1, "RB409": 49})
     assert overlapping_pairs(conn) == 0
 
 
 def test_concurrent_reschedules_into_one_slot(demo_url: str, conn: psycopg.Connection) -> None:
     start, room = next_monday_10_berlin(), room_id(conn, "room-berlin")
-    ids = [conn.execute("SELECT id FROM api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
-                        (start + dt.timedelta(hours=i + 1), ATTENDEE, room)).fetchone()[0]  # type: ignore[index]
-           for i in range(6)]
-    outcomes = race(demo_url, 6, lambda c, i: c.execute(
-        "SELECT api.reschedule_booking(%s, %s, NULL, %s)", (ids[i], start, room)))
+    ids = [
+        conn.execute(
+            "SELECT id FROM api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
+            (start + dt.timedelta(hours=i + 1), ATTENDEE, room),
+        ).fetchone()[0]  # type: ignore[index]
+        for i in range(6)
+    ]
+    outcomes = race(
+        demo_url,
+        6,
+        lambda c, i: c.execute("SELECT api.reschedule_booking(%s, %s, NULL, %s)", (ids[i], start, room)),
+    )
     assert outcomes == Counter({"ok": 1, "RB409": 5})
     moved = conn.execute("SELECT count(*) FROM booking.bookings WHERE starts_at = %s", (start,)).fetchone()[0]  # type: ignore[index]
     assert moved == 1
@@ -102,11 +122,18 @@ def test_concurrent_reschedules_into_one_slot(demo_url: str, conn: psycopg.Conne
 
 def test_concurrent_reuse_of_one_idempotency_key(demo_url: str, conn: psycopg.Connection) -> None:
     start = next_monday_10_berlin()
-    outcomes = race(demo_url, 12, lambda c, i: c.execute(
-        "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_idempotency_key => 'same-key')",
-        (start, ATTENDEE)))
+    outcomes = race(
+        demo_url,
+        12,
+        lambda c, i: c.execute(
+            "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_idempotency_key => 'same-key')",
+            (start, ATTENDEE),
+        ),
+    )
     assert outcomes == Counter({"ok": 12})  # every caller gets the one booking back
-    count = conn.execute("SELECT count(*) FROM booking.bookings WHERE idempotency_key = 'same-key'").fetchone()[0]  # type: ignore[index]
+    count = conn.execute(
+        "SELECT count(*) FROM booking.bookings WHERE idempotency_key = 'same-key'"
+    ).fetchone()[0]  # type: ignore[index]
     assert count == 1
 
 
@@ -117,14 +144,17 @@ def _two_overlapping_transactions(url: str, start: dt.datetime, room: str) -> in
     second = psycopg.connect(url)
     committed = 0
     try:
-        first.execute("SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
-                      (start, ATTENDEE, room))
+        first.execute(
+            "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)", (start, ATTENDEE, room)
+        )
         result: list[str] = []
 
         def try_second() -> None:
             try:
-                second.execute("SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
-                               (start, ATTENDEE, room))
+                second.execute(
+                    "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
+                    (start, ATTENDEE, room),
+                )
                 second.commit()
                 result.append("ok")
             except psycopg.Error as exc:
@@ -150,8 +180,9 @@ def test_overlapping_transactions_cannot_both_commit(demo_url: str, conn: psycop
 
 
 @pytest.mark.parametrize("scenario", ["two_transactions", "fifty_callers"])
-def test_negative_control_without_the_guard_oversells(demo_url: str, conn: psycopg.Connection,
-                                                      scenario: str) -> None:
+def test_negative_control_without_the_guard_oversells(
+    demo_url: str, conn: psycopg.Connection, scenario: str
+) -> None:
     """Drop the exclusion constraint in this scratch database: the same races now double-book,
     which proves the tests above would catch a missing guard."""
     conn.execute("ALTER TABLE booking.bookings DROP CONSTRAINT bookings_no_overlap_excl")
@@ -163,8 +194,10 @@ def test_negative_control_without_the_guard_oversells(demo_url: str, conn: psyco
         # commit would; without the constraint none of them sees the others.
         def slow_commit(c: psycopg.Connection, i: int) -> None:
             c.autocommit = False
-            c.execute("SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
-                      (start, ATTENDEE, room))
+            c.execute(
+                "SELECT api.book_slot('meeting-room', %s, %s::jsonb, p_resource => %s)",
+                (start, ATTENDEE, room),
+            )
             c.execute("SELECT pg_sleep(0.5)")
             c.commit()
 

@@ -19,8 +19,20 @@ CHECKSUMS = DB_DIR / "migrations" / "CHECKSUMS"
 
 
 def schema_dump(url: str) -> str:
-    out = subprocess.run([str(pg_bindir() / "pg_dump"), "--schema-only", "--no-owner", "--no-privileges",
-                          "--exclude-schema=public", "-d", url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            str(pg_bindir() / "pg_dump"),
+            "--schema-only",
+            "--no-owner",
+            "--no-privileges",
+            "--exclude-schema=public",
+            "-d",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     # pg_dump prints its own version and a restrict key; compare the schema alone.
     return "\n".join(ln for ln in out.splitlines() if not ln.startswith(("--", "\\restrict", "\\unrestrict")))
 

@@ -38,8 +38,12 @@ def test_pgtap_file(path: Path, db_url: str) -> None:
         psql = Path("psql")
     result = subprocess.run(
         [str(psql), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", db_url, "-f", str(path)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     failures = tap_failures(result.stdout)
-    assert result.returncode == 0 and not failures, f"{path.name}:\n" + "\n".join(failures) + "\n" + output[-4000:]
+    assert result.returncode == 0 and not failures, (
+        f"{path.name}:\n" + "\n".join(failures) + "\n" + output[-4000:]
+    )
