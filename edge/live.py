@@ -297,7 +297,7 @@ async def _subscribe(request: web.Request, sub: Subscriber, topics: list[str], s
         sub.reply({"type": "subscribed", "topics": topics, "seq": sub.hub.last_seq})
         return
     for topic in topics:
-        sub.begin_replay(topic)  # live events of the topic are held from here on
+        sub.begin_replay(topic, since)  # live events of the topic are held from here on
     replays = {t: await replay(app, t[len(TOPIC_PREFIX):], since) for t in topics}
     sub.reply({"type": "subscribed", "topics": topics, "seq": sub.hub.last_seq})
     for topic, events in replays.items():
@@ -336,7 +336,7 @@ async def service_events(request: web.Request) -> web.StreamResponse:
         if since is None:
             hub.add(sub, topic)
         else:
-            sub.begin_replay(topic)
+            sub.begin_replay(topic, since)
         await resp.prepare(request)
         _small_buffers(request, relay.config.socket_buffer)
         subscribed = json.dumps({"type": "subscribed", "topics": [topic], "seq": hub.last_seq})

@@ -127,6 +127,7 @@ class Subscriber:
     queue: asyncio.Queue[Item] = field(default_factory=asyncio.Queue)
     # topic -> live events held back while that topic's missed changes are replayed
     held: dict[str, list[SlotChange]] = field(default_factory=dict)
+    since: dict[str, int] = field(default_factory=dict)  # topic -> the replay's starting seq
     overflowed: set[str] = field(default_factory=set)
     # cuts the client's connection: called when the hub drops it (its writer is most likely
     # blocked on a full socket, so a close frame would never arrive) and at shutdown
@@ -190,8 +191,9 @@ class Subscriber:
 
     # Replay: follow a topic at once but hold its live events back until the missed ones are queued.
 
-    def begin_replay(self, topic: str) -> None:
+    def begin_replay(self, topic: str, since: int) -> None:
         self.held[topic] = []
+        self.since[topic] = since
         self.overflowed.discard(topic)
         self.hub.add(self, topic)
 
@@ -201,6 +203,7 @@ class Subscriber:
         the client gets a resync (it refetches, which covers the held events too) and then the
         live events from here on."""
         held = self.held.pop(topic, [])
+        since = self.since.pop(topic, 0)
         if self.dropped:
             return
         if replayed is None or topic in self.overflowed:
@@ -211,7 +214,8 @@ class Subscriber:
         for event in replayed:
             self.queue.put_nowait(event)  # a replay may exceed the bound once; live events may not
         for event in held:
-            if event.seq not in seen:
+            # the client has everything up to `since`, and the replay may have this one already
+            if event.seq > since and event.seq not in seen:
                 self.offer(event)
 
     def close(self) -> None:
@@ -253,6 +257,7 @@ class Hub:
     def remove(self, sub: Subscriber, topic: str) -> None:
         sub.topics.discard(topic)
         sub.held.pop(topic, None)
+        sub.since.pop(topic, None)
         subs = self._topics.get(topic)
         if subs is not None:
             subs.discard(sub)

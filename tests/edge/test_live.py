@@ -18,6 +18,7 @@ from aiohttp.client import ClientResponse, ClientWebSocketResponse
 from aiohttp.test_utils import TestClient
 from psycopg import sql
 
+import edge.live
 from booker.settings import Settings
 from edge.app import create_app
 from edge.live import HUB, RELAY, LiveConfig
@@ -428,3 +429,35 @@ async def test_metrics_count_live_clients(live: LiveFactory) -> None:
     assert "booker_live_subscribers 2" in text
     await ws.close()
     resp.close()
+
+
+async def test_a_change_both_replayed_and_live_is_sent_once(
+        live: LiveFactory, db: psycopg.AsyncConnection[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    client = await live()
+    hub = client.app[HUB]
+    slots = await free_slots(db, "meeting-room", 3)
+    _, since = await book(db, "meeting-room", slots[0])
+    _, missed = await book(db, "meeting-room", slots[1])
+    await _wait_for(lambda: hub.last_seq >= missed)  # both published before the client comes back
+
+    # hold the replay query back until a change has committed and reached the hub live
+    gate = asyncio.Event()
+    real_fetch = edge.live.fetch_changes
+
+    async def gated_fetch(*args: Any) -> Any:
+        await gate.wait()
+        return await real_fetch(*args)
+
+    monkeypatch.setattr(edge.live, "fetch_changes", gated_fetch)
+    ws = await client.ws_connect("/api/v1/live")
+    await ws.send_json({"op": "subscribe", "topics": ["service:meeting-room"], "since": since})
+    await _wait_for(lambda: hub.topic_count("service:meeting-room") == 1)
+    published = hub.published
+    _, both = await book(db, "meeting-room", slots[2])  # live (held back) and in the replay
+    await _wait_for(lambda: hub.published > published)
+    gate.set()
+
+    assert (await ws_next(ws))["type"] == "subscribed"
+    assert [(await ws_next(ws))["seq"] for _ in range(2)] == [missed, both]
+    await ws_nothing(ws, 0.3)  # `both` is not sent a second time
+    await ws.close()

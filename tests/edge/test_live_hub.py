@@ -29,10 +29,11 @@ def seqs(items: list[Item]) -> list[int | str]:
 def test_replay_then_held_live_events_without_duplicates_or_gaps() -> None:
     hub = Hub()
     sub = hub.subscriber()
-    sub.begin_replay(TOPIC)
-    # while the replay query runs, live changes arrive: 5 (also in the replay), 7, and 4,
-    # which committed after the replay's snapshot although its seq is lower
-    for seq in (5, 7, 4):
+    sub.begin_replay(TOPIC, 2)
+    # while the replay query runs, live changes arrive: 5 (also in the replay), 7, 4 (which
+    # committed after the replay's snapshot although its seq is lower) and 2, which the client
+    # already has (it asked for what follows 2) but the listener was late to publish
+    for seq in (5, 7, 4, 2):
         hub.publish(change(seq))
     assert queued(sub) == []  # held back until the replay is queued
     sub.end_replay(TOPIC, [change(3), change(5)])
@@ -44,7 +45,7 @@ def test_replay_then_held_live_events_without_duplicates_or_gaps() -> None:
 def test_replay_that_cannot_be_done_sends_resync_then_live_events() -> None:
     hub = Hub()
     sub = hub.subscriber()
-    sub.begin_replay(TOPIC)
+    sub.begin_replay(TOPIC, 2)
     hub.publish(change(9))
     sub.end_replay(TOPIC, None)
     assert seqs(queued(sub)) == ["<resync>"]  # the refetch that follows includes 9
@@ -55,7 +56,7 @@ def test_replay_that_cannot_be_done_sends_resync_then_live_events() -> None:
 def test_too_many_live_events_during_a_replay_become_a_resync() -> None:
     hub = Hub(queue_limit=3)
     sub = hub.subscriber()
-    sub.begin_replay(TOPIC)
+    sub.begin_replay(TOPIC, 2)
     for seq in range(10, 20):
         hub.publish(change(seq))
     sub.end_replay(TOPIC, [change(9)])
