@@ -95,15 +95,16 @@ def edge(demo_url: str, app_db_url: str) -> Iterator[LiveEdge]:
     server.stop()
 
 
-# Package scope, not session: Playwright's sync API keeps an event loop running in this
-# thread while it is open, which would break every asyncio test collected after these.
-@pytest.fixture(scope="package")
+# Module scope, not session or package: Playwright's sync API keeps an event loop running in
+# this thread while it is open, which would break every asyncio test collected after it
+# (tests/browser/test_pages.py, tests/edge, ...). A launch costs about a second per module.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
     yield b
