@@ -3,6 +3,7 @@ view gets the conflict message, and the concert card turns "Sold out" on the das
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -23,11 +24,24 @@ class FeedSwitch:
     def __init__(self, page: Page) -> None:
         self.paused = False
         self.held: list[Any] = []
+        self.sent: list[dict[str, Any]] = []  # what the page sent, e.g. its subscriptions
+        self.current: WebSocketRoute | None = None
         page.route_web_socket("**/api/v1/live", self._route)
 
+    def drop(self) -> None:
+        """Cut the page's connection, as a network blip would."""
+        assert self.current
+        self.current.close(code=1001, reason="test")
+
     def _route(self, ws: WebSocketRoute) -> None:
+        self.current = ws
         server = ws.connect_to_server()
-        ws.on_message(server.send)
+
+        def forward(message: Any) -> None:
+            self.sent.append(json.loads(message))
+            server.send(message)
+
+        ws.on_message(forward)
 
         def deliver(message: Any) -> None:
             if self.paused:
@@ -84,6 +98,17 @@ def test_a_slot_booked_elsewhere_turns_red_and_a_stale_try_gets_the_conflict(pag
     expect(bob_dialog.get_by_role("button", name="Confirm booking")).to_be_disabled()
     expect(cell(bob, y)).to_have_attribute("data-status", "booked")  # refetched over HTTP, feed still held
     assert bob_feed.held, "the test held back the live event"
+
+    # 4. Bob's connection drops while Alice books W; Bob reconnects with `since` and the
+    #    server replays the change he missed: W turns red with no reload.
+    w = bob.locator(FREE_CELL).nth(0).get_attribute("data-ms") or ""
+    guest_books(alice, w, "alice")
+    expect(cell(bob, w)).to_have_attribute("data-status", "available")  # the event is held back
+    bob_feed.paused = False
+    bob_feed.drop()
+    expect(cell(bob, w)).to_have_attribute("data-status", "booked")
+    resumed = [m for m in bob_feed.sent if m.get("op") == "subscribe"][-1]
+    assert isinstance(resumed.get("since"), int) and resumed["since"] > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     bob.screenshot(path=SCREENSHOTS / "live-conflict-768.png", full_page=True)
     assert not pages.errors
