@@ -35,6 +35,7 @@ def test_screenshots_at_three_widths_and_no_sideways_scroll_on_a_phone(pages: Pa
     open_calendar(page, "consultation")
     first_free(page).click()
     book_open_dialog(page)
+    shoot(page, "book-success", 1280, problems)
     page.get_by_role("button", name="Done").click()
 
     for width in WIDTHS:
@@ -62,6 +63,10 @@ def test_screenshots_at_three_widths_and_no_sideways_scroll_on_a_phone(pages: Pa
         admin.goto("/admin#bookings")
         admin.locator("#booking-results table").wait_for()
         shoot(admin, "admin-bookings", width, problems)
+        admin.goto("/admin#resources")
+        admin.get_by_role("button", name="Edit hours and closures of Ana Alves").click()
+        admin.locator(".hours-row").first.wait_for()
+        shoot(admin, "admin-hours", width, problems)
         admin.goto("/admin#services")
         admin.locator("#create-service").wait_for()
         shoot(admin, "admin-services", width, problems)
