@@ -13,7 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
 from aiohttp.client import ClientResponse, ClientWebSocketResponse
 from aiohttp.test_utils import TestClient
 from psycopg import sql
@@ -376,13 +376,6 @@ async def _wait_for(check: Callable[[], bool], within: float = 2.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.02)
-
-
-def test_app_has_live_routes(settings: Settings) -> None:
-    app = create_app(settings, database_url="postgresql://unused")
-    paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
-    assert {"/api/v1/live", "/api/v1/services/{slug}/events"} <= paths
-    assert isinstance(app, web.Application)
 
 
 async def test_shutdown_closes_live_clients_promptly(live: LiveFactory) -> None:
