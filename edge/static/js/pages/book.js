@@ -234,7 +234,9 @@ function render() {
   const msg = $("#cal-message");
   if (!free.length) {
     msg.className = "notice warn";
-    clear(msg, h("strong", {}, "No slots available"), state.view === "week" ? " in this week." : " in this month.",
+    const soldOut = state.service.starts_at && [...state.slots.values()].some((x) => x.status === "booked");
+    clear(msg, h("strong", {}, "No slots available"),
+      soldOut ? ": this event is sold out." : state.view === "week" ? " in this week." : " in this month.",
       state.service.next_available && Date.parse(state.service.next_available) > Date.now()
         ? [" ", h("button", { type: "button", class: "link", id: "jump-next", onclick: jumpToNext }, "Go to the next available time")] : null);
   } else {
