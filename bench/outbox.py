@@ -29,8 +29,13 @@ LISTENERS = """SELECT count(*) FROM pg_stat_activity
 
 
 def _booker(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "booker.cli", *args], env=env, cwd=str(ROOT),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "booker.cli", *args],
+        env=env,
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for(check: object, what: str, timeout: float = 60) -> None:
@@ -73,11 +78,14 @@ def _queue(conn: psycopg.Connection) -> None:
             CREATE TEMPORARY TABLE template ON COMMIT DROP AS
             SELECT booking_id, payload FROM booking.notification_log ORDER BY id LIMIT 1""")
         conn.execute("DELETE FROM booking.notification_log")
-        conn.execute("""
+        conn.execute(
+            """
             INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id)
             SELECT t.booking_id, CASE WHEN g %% 2 = 0 THEN 'customer_confirmed' ELSE 'provider_new' END,
                    'reader' || g || '@bench.test', t.payload, '<bench-' || gen_random_uuid() || '@booker>'
-              FROM template t, generate_series(1, %s) AS g""", (ROWS,))
+              FROM template t, generate_series(1, %s) AS g""",
+            (ROWS,),
+        )
 
 
 def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int, float, float]:
@@ -86,8 +94,14 @@ def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int,
     mail_dir = Path(tempfile.mkdtemp(prefix="booker-bench-mail-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "BOOKER_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=ctx.app_url(owner_url), SMTP_HOST="127.0.0.1", SMTP_PORT=str(port),
-               BOOKER_MAIL_DIR=str(mail_dir), BOOKER_LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=ctx.app_url(owner_url),
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        BOOKER_MAIL_DIR=str(mail_dir),
+        BOOKER_LOG_LEVEL="warning",
+        PYTHONPATH=str(ROOT),
+    )
     procs: list[subprocess.Popen[bytes]] = []
     try:
         with psycopg.connect(owner_url, autocommit=True) as conn:
@@ -107,8 +121,9 @@ def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int,
             started = time.perf_counter()
 
             def drained() -> bool:
-                row = conn.execute("SELECT count(*) FROM booking.notification_log WHERE status = 'sent'"
-                                   ).fetchone()
+                row = conn.execute(
+                    "SELECT count(*) FROM booking.notification_log WHERE status = 'sent'"
+                ).fetchone()
                 for p in procs:
                     if p.poll() is not None:
                         err = p.stderr.read().decode()[-500:] if p.stderr else ""
@@ -129,19 +144,29 @@ def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int,
 def run(ctx: BenchContext) -> list[Row]:
     owner_url = ctx.new_database()
     with psycopg.connect(owner_url, autocommit=True) as conn:
-        slot = conn.execute("SELECT starts_at FROM api.available_slots('consultation', now(), "
-                            "now() + interval '14 days') LIMIT 1").fetchone()
+        slot = conn.execute(
+            "SELECT starts_at FROM api.available_slots('consultation', now(), "
+            "now() + interval '14 days') LIMIT 1"
+        ).fetchone()
         assert slot is not None
-        conn.execute("SELECT api.book_slot('consultation', %s, %s::jsonb)",
-                     (slot[0], '{"name": "Bench Reader", "email": "b@bench.test"}'))
+        conn.execute(
+            "SELECT api.book_slot('consultation', %s, %s::jsonb)",
+            (slot[0], '{"name": "Bench Reader", "email": "b@bench.test"}'),
+        )
         # its two emails serve as the template of the queued rows; they are not sent themselves
         conn.execute("UPDATE booking.notification_log SET status = 'sent', sent_at = now()")
     rows: list[Row] = []
     for workers in (1, 2):
         rate, saved, worker_ms, sink_ms = _drain(ctx, owner_url, workers)
         note = "" if saved == ROWS else f" ({saved - ROWS:+d} at the sink!)"
-        rows.append((f"outbox drain to the local SMTP sink, {ROWS:,} emails, {workers} worker(s)",
-                     f"{rate:,.0f} emails/s{note}", TARGET))
-        rows.append((f"  CPU per email, {workers} worker(s)",
-                     f"worker {worker_ms:.1f} ms, sink {sink_ms:.1f} ms", ""))
+        rows.append(
+            (
+                f"outbox drain to the local SMTP sink, {ROWS:,} emails, {workers} worker(s)",
+                f"{rate:,.0f} emails/s{note}",
+                TARGET,
+            )
+        )
+        rows.append(
+            (f"  CPU per email, {workers} worker(s)", f"worker {worker_ms:.1f} ms, sink {sink_ms:.1f} ms", "")
+        )
     return rows

@@ -32,7 +32,8 @@ class SaveToDirectory:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%f")
         path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         head = f"X-Sink-Mail-From: {envelope.mail_from}\r\n" + "".join(
-            f"X-Sink-Rcpt-To: {rcpt}\r\n" for rcpt in envelope.rcpt_tos)
+            f"X-Sink-Rcpt-To: {rcpt}\r\n" for rcpt in envelope.rcpt_tos
+        )
         content = envelope.original_content or b""
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(head.encode() + content)

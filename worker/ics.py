@@ -42,8 +42,14 @@ def _address(email: str, name: str | None, **params: str) -> vCalAddress:
     return address
 
 
-def build_ics(kind: str, payload: dict[str, Any], mail_from: str, *, description: str = "",
-              now: dt.datetime | None = None) -> tuple[str, bytes]:
+def build_ics(
+    kind: str,
+    payload: dict[str, Any],
+    mail_from: str,
+    *,
+    description: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[str, bytes]:
     """Return (METHOD, the serialised VCALENDAR) for one outbox row."""
     method = method_for(kind)
     cal = Calendar()
@@ -71,10 +77,26 @@ def build_ics(kind: str, payload: dict[str, Any], mail_from: str, *, description
     organizer_name, organizer_email = parseaddr(mail_from)
     event.add("organizer", _address(organizer_email, organizer_name or "Booker"))
     if payload.get("attendee_email"):
-        event.add("attendee", _address(payload["attendee_email"], payload.get("attendee_name"),
-                                       role="REQ-PARTICIPANT", partstat="ACCEPTED", rsvp="FALSE"))
+        event.add(
+            "attendee",
+            _address(
+                payload["attendee_email"],
+                payload.get("attendee_name"),
+                role="REQ-PARTICIPANT",
+                partstat="ACCEPTED",
+                rsvp="FALSE",
+            ),
+        )
     if payload.get("provider_email"):
-        event.add("attendee", _address(payload["provider_email"], payload.get("provider_name"),
-                                       role="CHAIR", partstat="ACCEPTED", rsvp="FALSE"))
+        event.add(
+            "attendee",
+            _address(
+                payload["provider_email"],
+                payload.get("provider_name"),
+                role="CHAIR",
+                partstat="ACCEPTED",
+                rsvp="FALSE",
+            ),
+        )
     cal.add_component(event)
     return method, cal.to_ical()

@@ -121,8 +121,11 @@ class Worker:
                     await self._marks.flush(outbox)
                 await outbox.close()
             if self._marks.ids:
-                log.warning("%d sent notification(s) could not be marked sent; they will be sent again "
-                            "(same Message-ID) when their lease lapses", len(self._marks.ids))
+                log.warning(
+                    "%d sent notification(s) could not be marked sent; they will be sent again "
+                    "(same Message-ID) when their lease lapses",
+                    len(self._marks.ids),
+                )
 
     async def _step(self, outbox: Outbox) -> bool:
         """Expire holds when due, then claim and deliver one batch; True when nothing was due."""
@@ -174,15 +177,29 @@ class Worker:
             retry_in = None if exc.permanent else self.config.backoff(row["attempts"])
             status = await outbox.mark_failed(row["id"], str(exc), retry_in)
             if status == "pending":
-                log.warning("notification %s (%s to %s) attempt %d failed, retry in %.1fs: %s", row["id"],
-                            row["kind"], row["recipient"], row["attempts"], retry_in, exc)
+                log.warning(
+                    "notification %s (%s to %s) attempt %d failed, retry in %.1fs: %s",
+                    row["id"],
+                    row["kind"],
+                    row["recipient"],
+                    row["attempts"],
+                    retry_in,
+                    exc,
+                )
             else:
-                log.error("notification %s (%s to %s) failed after %d attempt(s): %s", row["id"],
-                          row["kind"], row["recipient"], row["attempts"], exc)
+                log.error(
+                    "notification %s (%s to %s) failed after %d attempt(s): %s",
+                    row["id"],
+                    row["kind"],
+                    row["recipient"],
+                    row["attempts"],
+                    exc,
+                )
             return
         self.sent += 1
-        log.debug("notification %s sent: %s to %s %s", row["id"], row["kind"], row["recipient"],
-                  row["message_id"])
+        log.debug(
+            "notification %s sent: %s to %s %s", row["id"], row["kind"], row["recipient"], row["message_id"]
+        )
         await self._marks.add(outbox, row["id"])
 
     async def _sleep(self, seconds: float, *, wake: bool = False) -> None:
@@ -202,7 +219,8 @@ class Worker:
         while not self.stopping:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                        self.url, autocommit=True, application_name="booker-worker-listen") as conn:
+                    self.url, autocommit=True, application_name="booker-worker-listen"
+                ) as conn:
                     await conn.execute(queries.LISTEN)
                     delay = 0.5
                     self._wake.set()  # anything queued while we were not listening
@@ -251,8 +269,13 @@ async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
-    log.info("worker %s: SMTP %s:%s, concurrency %d", config.worker_id, settings.smtp_host,
-             settings.smtp_port, config.concurrency)
+    log.info(
+        "worker %s: SMTP %s:%s, concurrency %d",
+        config.worker_id,
+        settings.smtp_host,
+        settings.smtp_port,
+        config.concurrency,
+    )
     await worker.run()
     log.info("worker %s stopped after sending %d message(s)", config.worker_id, worker.sent)
     return 0
@@ -265,8 +288,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = settings_module.load_or_exit()
     configure_logging(settings, "worker")
-    values: dict[str, Any] = {k: v for k, v in vars(args).items()
-                              if k in WorkerConfig.__dataclass_fields__ and v is not None}
+    values: dict[str, Any] = {
+        k: v for k, v in vars(args).items() if k in WorkerConfig.__dataclass_fields__ and v is not None
+    }
     if bad := [k for k, v in values.items() if not isinstance(v, str) and v <= 0]:
         sys.exit("booker worker: " + ", ".join(f"--{k.replace('_', '-')}" for k in bad) + " must be positive")
     url = settings.database_url or _database_url(args)
@@ -278,13 +302,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--concurrency", type=int, help="SMTP connections used at once (default 4)")
     p.add_argument("--batch-size", type=int, help="rows claimed per round trip (default 50)")
     p.add_argument("--poll-seconds", type=float, help="polling interval when no NOTIFY arrives (default 5)")
-    p.add_argument("--lease-seconds", type=float,
-                   help="after this a claimed, unmarked row is re-sent by any worker (default 300)")
-    p.add_argument("--backoff-base", type=float,
-                   help="first retry delay in seconds, doubled per attempt (default 10)")
+    p.add_argument(
+        "--lease-seconds",
+        type=float,
+        help="after this a claimed, unmarked row is re-sent by any worker (default 300)",
+    )
+    p.add_argument(
+        "--backoff-base", type=float, help="first retry delay in seconds, doubled per attempt (default 10)"
+    )
     p.add_argument("--backoff-max", type=float, help="longest retry delay in seconds (default 3600)")
-    p.add_argument("--expire-every", type=float,
-                   help="seconds between api.expire_holds() calls (default 30)")
-    p.add_argument("--worker-id",
-                   help="name recorded in notification_log.locked_by (default host:pid:random)")
+    p.add_argument("--expire-every", type=float, help="seconds between api.expire_holds() calls (default 30)")
+    p.add_argument(
+        "--worker-id", help="name recorded in notification_log.locked_by (default host:pid:random)"
+    )
     p.set_defaults(func=cmd_worker)

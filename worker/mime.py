@@ -41,24 +41,30 @@ def _part(content_type: str, body: str, extra: str = "") -> bytes:
     return head.encode("ascii") + quoted_printable(body)
 
 
-def compose(headers: list[tuple[str, str]], text: str, html: str, ics: str, method: str,
-            filename: str) -> bytes:
+def compose(
+    headers: list[tuple[str, str]], text: str, html: str, ics: str, method: str, filename: str
+) -> bytes:
     """The message as sent: headers (name, value) first, then the three parts."""
     # "=_" cannot occur in quoted-printable text, so the boundaries cannot either.
     token = uuid.uuid4().hex
     outer, inner = f"=_booker_m_{token}", f"=_booker_a_{token}"
     head = "".join(f"{name}: {header_value(value)}\r\n" for name, value in headers)
     head += f'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="{outer}"\r\n\r\n'
-    return b"".join([
-        head.encode("ascii"),
-        f"--{outer}\r\nContent-Type: multipart/alternative; boundary=\"{inner}\"\r\n\r\n".encode("ascii"),
-        f"--{inner}\r\n".encode("ascii"),
-        _part('text/plain; charset="utf-8"', text),
-        f"--{inner}\r\n".encode("ascii"),
-        _part('text/html; charset="utf-8"', html),
-        f"--{inner}--\r\n".encode("ascii"),
-        f"--{outer}\r\n".encode("ascii"),
-        _part(f'text/calendar; charset="utf-8"; method={method}', ics,
-              f'Content-Disposition: attachment; filename="{filename}"\r\n'),
-        f"--{outer}--\r\n".encode("ascii"),
-    ])
+    return b"".join(
+        [
+            head.encode("ascii"),
+            f'--{outer}\r\nContent-Type: multipart/alternative; boundary="{inner}"\r\n\r\n'.encode("ascii"),
+            f"--{inner}\r\n".encode("ascii"),
+            _part('text/plain; charset="utf-8"', text),
+            f"--{inner}\r\n".encode("ascii"),
+            _part('text/html; charset="utf-8"', html),
+            f"--{inner}--\r\n".encode("ascii"),
+            f"--{outer}\r\n".encode("ascii"),
+            _part(
+                f'text/calendar; charset="utf-8"; method={method}',
+                ics,
+                f'Content-Disposition: attachment; filename="{filename}"\r\n',
+            ),
+            f"--{outer}--\r\n".encode("ascii"),
+        ]
+    )

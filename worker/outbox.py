@@ -33,8 +33,9 @@ class Outbox:
 
     async def claim(self, limit: int, lease_seconds: float) -> list[Row]:
         async with self.conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute(queries.CLAIM, {"worker": self.worker_id, "limit": limit,
-                                              "lease_seconds": lease_seconds})
+            await cur.execute(
+                queries.CLAIM, {"worker": self.worker_id, "limit": limit, "lease_seconds": lease_seconds}
+            )
             return await cur.fetchall()
 
     async def mark_sent(self, ids: list[int]) -> int:

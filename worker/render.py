@@ -32,38 +32,54 @@ class Copy:
 # Placeholders: {service} {when} {date} {attendee} {provider} {reference}
 COPY: dict[str, Copy] = {
     "customer_confirmed": Copy(
-        "Confirmed: {service} on {date}", "Your booking is confirmed",
+        "Confirmed: {service} on {date}",
+        "Your booking is confirmed",
         "Thank you, {attendee}. Your booking is confirmed; the details are below and the "
-        "attached invitation adds it to your calendar."),
+        "attached invitation adds it to your calendar.",
+    ),
     "customer_pending": Copy(
-        "Request received: {service} on {date}", "We have received your request",
+        "Request received: {service} on {date}",
+        "We have received your request",
         "Thank you, {attendee}. {provider} will confirm your request; you will get another "
-        "email as soon as they do. The time is reserved for you meanwhile."),
+        "email as soon as they do. The time is reserved for you meanwhile.",
+    ),
     "customer_approved": Copy(
-        "Approved: {service} on {date}", "Your booking is approved",
+        "Approved: {service} on {date}",
+        "Your booking is approved",
         "Good news, {attendee}: {provider} has approved your request. The attached invitation "
-        "adds it to your calendar."),
+        "adds it to your calendar.",
+    ),
     "customer_declined": Copy(
-        "Declined: {service} on {date}", "Your request was declined",
+        "Declined: {service} on {date}",
+        "Your request was declined",
         "Sorry, {attendee}: {provider} could not accept your request, and the time is no "
-        "longer reserved for you."),
+        "longer reserved for you.",
+    ),
     "customer_rescheduled": Copy(
-        "Rescheduled: {service}, now on {date}", "Your booking has moved",
-        "{attendee}, your booking has a new time; the attached invitation updates your calendar."),
+        "Rescheduled: {service}, now on {date}",
+        "Your booking has moved",
+        "{attendee}, your booking has a new time; the attached invitation updates your calendar.",
+    ),
     "customer_cancelled": Copy(
-        "Cancelled: {service} on {date}", "Your booking is cancelled",
+        "Cancelled: {service} on {date}",
+        "Your booking is cancelled",
         "{attendee}, your booking has been cancelled; the attached cancellation removes it from "
-        "your calendar."),
+        "your calendar.",
+    ),
     "provider_new": Copy(
-        "New booking: {service} on {date} with {attendee}", "New booking",
-        "{attendee} has booked {service}."),
+        "New booking: {service} on {date} with {attendee}", "New booking", "{attendee} has booked {service}."
+    ),
     "provider_cancelled": Copy(
-        "Cancelled: {service} on {date} with {attendee}", "Booking cancelled",
-        "{attendee}'s booking of {service} has been cancelled; the time is free again."),
+        "Cancelled: {service} on {date} with {attendee}",
+        "Booking cancelled",
+        "{attendee}'s booking of {service} has been cancelled; the time is free again.",
+    ),
 }
 PENDING_PROVIDER = Copy(
-    "Please confirm: {service} on {date} with {attendee}", "New request to confirm",
-    "{attendee} has requested {service}. Please confirm or decline it.")
+    "Please confirm: {service} on {date} with {attendee}",
+    "New request to confirm",
+    "{attendee} has requested {service}. Please confirm or decline it.",
+)
 
 
 EN_DASH = "\u2013"
@@ -150,11 +166,13 @@ def render_html(copy: Copy, lead: str, rows: list[tuple[str, str]], urls: list[t
     table = "\n".join(
         f'    <tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;color:#555">{e(label)}</th>'
         f'<td style="padding:4px 0">{e(value)}</td></tr>'
-        for label, value in rows)
+        for label, value in rows
+    )
     buttons = "\n".join(
         f'  <p><a href="{e(url)}" style="display:inline-block;padding:10px 16px;background:#1d4ed8;'
         f'color:#fff;text-decoration:none;border-radius:6px">{e(label)}</a></p>'
-        for label, url in urls)
+        for label, url in urls
+    )
     return f"""<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{e(copy.heading)}</title></head>
@@ -171,8 +189,7 @@ def render_html(copy: Copy, lead: str, rows: list[tuple[str, str]], urls: list[t
 """
 
 
-def render(row: dict[str, Any], mail_from: str, public_url: str, *,
-           now: dt.datetime | None = None) -> bytes:
+def render(row: dict[str, Any], mail_from: str, public_url: str, *, now: dt.datetime | None = None) -> bytes:
     """The complete message, as sent, for one notification_log row (a dict of its columns)."""
     kind: str = row["kind"]
     payload: dict[str, Any] = row["payload"]
@@ -202,5 +219,11 @@ def render(row: dict[str, Any], mail_from: str, public_url: str, *,
     ]
     summary = f"{copy.heading}. Reference {payload['reference']}." + "".join(f"\n{u}" for _, u in urls)
     method, ics = build_ics(kind, payload, mail_from, description=summary, now=now)
-    return compose(headers, text, render_html(copy, lead, rows, urls), ics.decode("utf-8"), method,
-                   "cancel.ics" if method == "CANCEL" else "invite.ics")
+    return compose(
+        headers,
+        text,
+        render_html(copy, lead, rows, urls),
+        ics.decode("utf-8"),
+        method,
+        "cancel.ics" if method == "CANCEL" else "invite.ics",
+    )

@@ -20,6 +20,7 @@ from booker.settings import Settings
 
 log = logging.getLogger("booker.worker")
 
+
 class DeliveryError(Exception):
     def __init__(self, message: str, *, permanent: bool):
         super().__init__(message)
@@ -32,8 +33,9 @@ def classify(exc: BaseException) -> DeliveryError:
         codes = [r.code for r in exc.recipients]
         text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
         return DeliveryError(f"recipient refused: {text}", permanent=all(c >= 500 for c in codes))
-    if isinstance(exc, aiosmtplib.SMTPSenderRefused | aiosmtplib.SMTPRecipientRefused
-                  | aiosmtplib.SMTPDataError):
+    if isinstance(
+        exc, aiosmtplib.SMTPSenderRefused | aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError
+    ):
         return DeliveryError(f"{exc.code} {exc.message}", permanent=exc.code >= 500)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return DeliveryError(f"SMTP server: {exc.code} {exc.message}", permanent=False)
@@ -57,9 +59,15 @@ class Sender:
         s = self.settings
         # Port 465 is SMTP over TLS from the first byte (RFC 8314); elsewhere SMTP_STARTTLS decides.
         implicit_tls = s.smtp_port == 465 and not s.smtp_starttls
-        smtp = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                               password=s.smtp_password, use_tls=implicit_tls, start_tls=s.smtp_starttls,
-                               timeout=self.timeout)
+        smtp = aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password,
+            use_tls=implicit_tls,
+            start_tls=s.smtp_starttls,
+            timeout=self.timeout,
+        )
         await smtp.connect()
         self._smtp = smtp
         return smtp

@@ -83,8 +83,9 @@ class RecordingSink:
         self.rcpt_hook: Callable[[str], str | None] = lambda address: None
         self.data_hook: Callable[[Envelope], Awaitable[str | None]] | None = None
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         if reply := self.rcpt_hook(address):
             self.refused.append(reply)
             return reply
@@ -131,8 +132,17 @@ def make_settings(port: int) -> Settings:
     return Settings(smtp_host="127.0.0.1", smtp_port=port, public_url=PUBLIC_URL, mail_from=MAIL_FROM)
 
 
-FAST = WorkerConfig(batch_size=20, concurrency=4, lease_seconds=60, poll_seconds=0.05, backoff_base=0.05,
-                    backoff_max=0.2, expire_every=60, smtp_timeout=5, worker_id="test-worker")
+FAST = WorkerConfig(
+    batch_size=20,
+    concurrency=4,
+    lease_seconds=60,
+    poll_seconds=0.05,
+    backoff_base=0.05,
+    backoff_max=0.2,
+    expire_every=60,
+    smtp_timeout=5,
+    worker_id="test-worker",
+)
 
 
 def make_worker(app_db_url: str, port: int, **config: Any) -> Worker:
@@ -172,12 +182,20 @@ def owner(demo_url: str) -> Iterator[psycopg.Connection[dict[str, Any]]]:
 
 def slots(conn: psycopg.Connection[Any], service: str, days: int = 14) -> list[dict[str, Any]]:
     now = dt.datetime.now(dt.UTC)
-    return conn.execute("SELECT * FROM api.available_slots(%s, %s, %s) ORDER BY starts_at",
-                        (service, now, now + dt.timedelta(days=days))).fetchall()
+    return conn.execute(
+        "SELECT * FROM api.available_slots(%s, %s, %s) ORDER BY starts_at",
+        (service, now, now + dt.timedelta(days=days)),
+    ).fetchall()
 
 
-def book(conn: psycopg.Connection[Any], service: str, starts_at: dt.datetime, *,
-         attendee: dict[str, str] | None = None, user: Any = None) -> dict[str, Any]:
+def book(
+    conn: psycopg.Connection[Any],
+    service: str,
+    starts_at: dt.datetime,
+    *,
+    attendee: dict[str, str] | None = None,
+    user: Any = None,
+) -> dict[str, Any]:
     row = conn.execute(
         "SELECT b.* FROM api.book_slot(%s, %s, p_attendee => %s::jsonb, p_user => %s) b",
         (service, starts_at, psycopg.types.json.Jsonb(attendee if attendee is not None else GUEST), user),
@@ -189,8 +207,9 @@ def book(conn: psycopg.Connection[Any], service: str, starts_at: dt.datetime, *,
 def outbox(conn: psycopg.Connection[Any], booking_id: Any = None) -> list[dict[str, Any]]:
     if booking_id is None:
         return conn.execute("SELECT * FROM booking.notification_log ORDER BY id").fetchall()
-    return conn.execute("SELECT * FROM booking.notification_log WHERE booking_id = %s ORDER BY id",
-                        (booking_id,)).fetchall()
+    return conn.execute(
+        "SELECT * FROM booking.notification_log WHERE booking_id = %s ORDER BY id", (booking_id,)
+    ).fetchall()
 
 
 def user_id(conn: psycopg.Connection[Any], email_address: str) -> Any:

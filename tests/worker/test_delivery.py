@@ -45,12 +45,14 @@ async def drain(app_db_url: str, sink: SinkServer) -> None:
 
 
 async def test_a_guest_booking_sends_a_confirmation_and_a_provider_notice(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     slot = slots(owner, "consultation")[0]
     booking = book(owner, "consultation", slot["starts_at"])
     provider = owner.execute(
         "SELECT u.email FROM booking.resources r JOIN booking.users u ON u.id = r.owner_id WHERE r.id = %s",
-        (booking["resource_id"],)).fetchone()["email"]
+        (booking["resource_id"],),
+    ).fetchone()["email"]
 
     await drain(app_db_url, sink)
 
@@ -88,16 +90,18 @@ async def test_a_guest_booking_sends_a_confirmation_and_a_provider_notice(
         assert "Consultation" in str(event["SUMMARY"]) and str(event["LOCATION"])
 
 
-async def test_a_reschedule_and_a_cancellation(owner: psycopg.Connection[Any], app_db_url: str,
-                                               sink: SinkServer) -> None:
+async def test_a_reschedule_and_a_cancellation(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     free = slots(owner, "consultation")
     booking = book(owner, "consultation", free[0]["starts_at"])
     await drain(app_db_url, sink)
     assert len(sink.handler.received) == 2
 
     later = next(s for s in free[4:] if booking["resource_id"] in s["resource_ids"])
-    moved = owner.execute("SELECT * FROM api.reschedule_booking(%s, %s, NULL)",
-                          (booking["id"], later["starts_at"])).fetchone()
+    moved = owner.execute(
+        "SELECT * FROM api.reschedule_booking(%s, %s, NULL)", (booking["id"], later["starts_at"])
+    ).fetchone()
     await drain(app_db_url, sink)
     [rescheduled] = sink.handler.received[2:]
     assert rescheduled.rcpt_tos == [GUEST["email"]]
@@ -131,13 +135,16 @@ async def test_a_reschedule_and_a_cancellation(owner: psycopg.Connection[Any], a
 
 
 def rescheduled_provider(conn: psycopg.Connection[Any], booking: dict[str, Any]) -> str:
-    row = conn.execute("SELECT u.email FROM booking.resources r JOIN booking.users u ON u.id = r.owner_id "
-                       "WHERE r.id = %s", (booking["resource_id"],)).fetchone()
+    row = conn.execute(
+        "SELECT u.email FROM booking.resources r JOIN booking.users u ON u.id = r.owner_id WHERE r.id = %s",
+        (booking["resource_id"],),
+    ).fetchone()
     return str(row["email"])
 
 
-async def test_requests_that_need_confirmation(owner: psycopg.Connection[Any], app_db_url: str,
-                                               sink: SinkServer) -> None:
+async def test_requests_that_need_confirmation(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     member = user_id(owner, "member@example.com")
     free = slots(owner, "expert-call", days=30)
     first = book(owner, "expert-call", free[0]["starts_at"], attendee={}, user=member)
@@ -155,8 +162,9 @@ async def test_requests_that_need_confirmation(owner: psycopg.Connection[Any], a
     owner.execute("SELECT api.confirm_booking(%s, %s)", (first["id"], cara))
     owner.execute("SELECT api.decline_booking(%s, %s, 'Fully booked that week')", (second["id"], cara))
     await drain(app_db_url, sink)
-    approved, declined = sorted(sink.handler.to("member@example.com")[2:],
-                                key=lambda r: str(r.message["Subject"]))
+    approved, declined = sorted(
+        sink.handler.to("member@example.com")[2:], key=lambda r: str(r.message["Subject"])
+    )
     assert str(approved.message["Subject"]).startswith("Approved")
     assert str(ics_of(approved)[0]["METHOD"]) == "REQUEST"
     assert int(ics_of(approved)[1]["SEQUENCE"]) == 2 and str(ics_of(approved)[1]["STATUS"]) == "CONFIRMED"
@@ -172,8 +180,10 @@ def next_dst_change(zone: ZoneInfo, after: dt.date) -> dt.date:
     day = after
     while True:
         nxt = day + dt.timedelta(days=1)
-        if dt.datetime.combine(nxt, dt.time(12), zone).utcoffset() != \
-                dt.datetime.combine(day, dt.time(12), zone).utcoffset():
+        if (
+            dt.datetime.combine(nxt, dt.time(12), zone).utcoffset()
+            != dt.datetime.combine(day, dt.time(12), zone).utcoffset()
+        ):
             return nxt
         day = nxt
 
@@ -184,13 +194,16 @@ def weekday_near(day: dt.date, step: int) -> dt.date:
     return day
 
 
-async def test_ics_times_across_a_dst_change(owner: psycopg.Connection[Any], app_db_url: str,
-                                             sink: SinkServer) -> None:
+async def test_ics_times_across_a_dst_change(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     change = next_dst_change(BERLIN, dt.date.today() + dt.timedelta(days=3))
     before = weekday_near(change - dt.timedelta(days=2), -1)
     after = weekday_near(change + dt.timedelta(days=1), 1)
-    owner.execute("UPDATE booking.services SET max_advance_days = %s WHERE slug = 'consultation'",
-                  ((after - dt.date.today()).days + 10,))
+    owner.execute(
+        "UPDATE booking.services SET max_advance_days = %s WHERE slug = 'consultation'",
+        ((after - dt.date.today()).days + 10,),
+    )
     start_before = dt.datetime.combine(before, dt.time(10), BERLIN)
     start_after = dt.datetime.combine(after, dt.time(10), BERLIN)
     assert start_before.utcoffset() != start_after.utcoffset()
@@ -212,13 +225,15 @@ async def test_ics_times_across_a_dst_change(owner: psycopg.Connection[Any], app
     assert f"10:00{chr(0x2013)}10:30 {start_after.tzname()} (Europe/Berlin)" in rescheduled.text()
 
 
-async def test_nothing_is_sent_for_a_rolled_back_booking(demo_url: str, owner: psycopg.Connection[Any],
-                                                         app_db_url: str, sink: SinkServer) -> None:
+async def test_nothing_is_sent_for_a_rolled_back_booking(
+    demo_url: str, owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     free = slots(owner, "consultation")
     with psycopg.connect(demo_url) as conn:  # one transaction, rolled back
-        rolled_back = conn.execute("SELECT reference FROM api.book_slot('consultation', %s, %s::jsonb)",
-                                   (free[0]["starts_at"], '{"name": "Rolf", "email": "rolf@back.test"}')
-                                   ).fetchone()
+        rolled_back = conn.execute(
+            "SELECT reference FROM api.book_slot('consultation', %s, %s::jsonb)",
+            (free[0]["starts_at"], '{"name": "Rolf", "email": "rolf@back.test"}'),
+        ).fetchone()
         conn.rollback()
     assert rolled_back is not None
     kept = book(owner, "consultation", free[1]["starts_at"])  # a control: the worker does run

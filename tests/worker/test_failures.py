@@ -39,14 +39,17 @@ def by_kind(owner: psycopg.Connection[Any]) -> dict[str, dict[str, Any]]:
     return {r["kind"]: r for r in outbox(owner)}
 
 
-async def test_smtp_down_then_up_delivers_after_retries(owner: psycopg.Connection[Any],
-                                                        app_db_url: str) -> None:
+async def test_smtp_down_then_up_delivers_after_retries(
+    owner: psycopg.Connection[Any], app_db_url: str
+) -> None:
     port = free_port()  # nothing listens here yet: connection refused
     first_booking(owner)
     owner.execute("UPDATE booking.notification_log SET max_attempts = 50")
     async with running(make_worker(app_db_url, port)):
-        await eventually(lambda: all(r["attempts"] >= 2 and r["status"] == "pending" for r in outbox(owner)),
-                         what="failed attempts while SMTP is down")
+        await eventually(
+            lambda: all(r["attempts"] >= 2 and r["status"] == "pending" for r in outbox(owner)),
+            what="failed attempts while SMTP is down",
+        )
         assert all("SMTP connection" in r["last_error"] for r in outbox(owner))
         sink = SinkServer(RecordingSink(), port)
         await sink.start()
@@ -58,8 +61,9 @@ async def test_smtp_down_then_up_delivers_after_retries(owner: psycopg.Connectio
     assert all(r["attempts"] >= 3 for r in outbox(owner))
 
 
-async def test_a_4xx_reply_is_retried(owner: psycopg.Connection[Any], app_db_url: str,
-                                      sink: SinkServer) -> None:
+async def test_a_4xx_reply_is_retried(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     refusals = {"rcpt": 0, "data": 0}
 
     def busy_mailbox(address: str) -> str | None:
@@ -85,8 +89,9 @@ async def test_a_4xx_reply_is_retried(owner: psycopg.Connection[Any], app_db_url
     assert len(sink.handler.received) == 2 and len(sink.handler.refused) == 2
 
 
-async def test_a_4xx_until_max_attempts_fails(owner: psycopg.Connection[Any], app_db_url: str,
-                                              sink: SinkServer) -> None:
+async def test_a_4xx_until_max_attempts_fails(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     sink.handler.rcpt_hook = lambda address: "452 4.2.2 Mailbox full" if address == GUEST["email"] else None
     first_booking(owner)
     owner.execute("UPDATE booking.notification_log SET max_attempts = 3")
@@ -98,7 +103,8 @@ async def test_a_4xx_until_max_attempts_fails(owner: psycopg.Connection[Any], ap
 
 
 async def test_a_5xx_reply_fails_at_once_and_is_retryable_from_sql(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     sink.handler.rcpt_hook = lambda address: "550 5.1.1 No such user" if address == GUEST["email"] else None
     first_booking(owner)
     await make_worker(app_db_url, sink.port).run(until_idle=True)
@@ -125,20 +131,37 @@ async def test_a_5xx_reply_fails_at_once_and_is_retryable_from_sql(
 
 def worker_env(app_db_url: str, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "BOOKER_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=app_db_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(port),
-               BOOKER_PUBLIC_URL=PUBLIC_URL, BOOKER_MAIL_FROM=MAIL_FROM, BOOKER_ENV="development",
-               PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=app_db_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        BOOKER_PUBLIC_URL=PUBLIC_URL,
+        BOOKER_MAIL_FROM=MAIL_FROM,
+        BOOKER_ENV="development",
+        PYTHONPATH=str(ROOT),
+    )
     return env
 
 
 async def start_worker_process(app_db_url: str, port: int, *args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "booker.cli", "worker", "--concurrency", "1", "--poll-seconds", "0.1", *args,
-        env=worker_env(app_db_url, port), cwd=str(ROOT))
+        sys.executable,
+        "-m",
+        "booker.cli",
+        "worker",
+        "--concurrency",
+        "1",
+        "--poll-seconds",
+        "0.1",
+        *args,
+        env=worker_env(app_db_url, port),
+        cwd=str(ROOT),
+    )
 
 
 async def test_a_worker_killed_between_send_and_mark_causes_one_duplicate(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     proc = await start_worker_process(app_db_url, sink.port, "--lease-seconds", "1")
 
     async def kill_the_worker(envelope: Envelope) -> None:
@@ -159,7 +182,8 @@ async def test_a_worker_killed_between_send_and_mark_causes_one_duplicate(
 
 
 async def test_sigterm_finishes_the_message_in_flight_and_exits_0(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     proc = await start_worker_process(app_db_url, sink.port)
 
     async def terminate_mid_message(envelope: Envelope) -> None:
@@ -178,8 +202,9 @@ async def test_sigterm_finishes_the_message_in_flight_and_exits_0(
     assert other["status"] == "pending" and other["attempts"] == 0 and other["locked_by"] is None
 
 
-async def test_two_workers_send_1000_rows_exactly_once(owner: psycopg.Connection[Any], app_db_url: str,
-                                                      sink: SinkServer) -> None:
+async def test_two_workers_send_1000_rows_exactly_once(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     first_booking(owner)
     owner.execute("""
         INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id)
@@ -201,12 +226,15 @@ async def test_two_workers_send_1000_rows_exactly_once(owner: psycopg.Connection
 
 
 async def test_notify_wakes_the_worker_and_its_listener_reconnects(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     free = slots(owner, "consultation")
 
     def listener_pid() -> int | None:
-        row = owner.execute("SELECT pid FROM pg_stat_activity WHERE application_name = "
-                            "'booker-worker-listen' AND query = 'LISTEN notification_ready'").fetchone()
+        row = owner.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = "
+            "'booker-worker-listen' AND query = 'LISTEN notification_ready'"
+        ).fetchone()
         return row["pid"] if row else None
 
     async with running(make_worker(app_db_url, sink.port, poll_seconds=60)):  # polling would be too late
@@ -222,12 +250,16 @@ async def test_notify_wakes_the_worker_and_its_listener_reconnects(
         await eventually(lambda: len(sink.handler.received) == 4, within=5, what="wake-up after reconnecting")
 
 
-async def test_the_worker_expires_lapsed_holds(owner: psycopg.Connection[Any], app_db_url: str,
-                                               sink: SinkServer) -> None:
-    hold = owner.execute("SELECT id FROM api.hold_slot('consultation', %s)",
-                         (slots(owner, "consultation")[0]["starts_at"],)).fetchone()
-    owner.execute("UPDATE booking.bookings SET hold_expires_at = now() - interval '1 minute' WHERE id = %s",
-                  (hold["id"],))
+async def test_the_worker_expires_lapsed_holds(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
+    hold = owner.execute(
+        "SELECT id FROM api.hold_slot('consultation', %s)", (slots(owner, "consultation")[0]["starts_at"],)
+    ).fetchone()
+    owner.execute(
+        "UPDATE booking.bookings SET hold_expires_at = now() - interval '1 minute' WHERE id = %s",
+        (hold["id"],),
+    )
     await make_worker(app_db_url, sink.port).run(until_idle=True)
     status = owner.execute("SELECT status FROM booking.bookings WHERE id = %s", (hold["id"],)).fetchone()
     assert status == {"status": "expired"}
@@ -235,11 +267,14 @@ async def test_the_worker_expires_lapsed_holds(owner: psycopg.Connection[Any], a
 
 
 async def test_an_unrenderable_row_fails_without_stopping_the_queue(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     booking = first_booking(owner)
-    owner.execute("INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id) "
-                  "VALUES (%s, 'customer_confirmed', 'x@example.com', '{}', '<broken@booker>')",
-                  (booking["id"],))
+    owner.execute(
+        "INSERT INTO booking.notification_log (booking_id, kind, recipient, payload, message_id) "
+        "VALUES (%s, 'customer_confirmed', 'x@example.com', '{}', '<broken@booker>')",
+        (booking["id"],),
+    )
     await make_worker(app_db_url, sink.port).run(until_idle=True)
     rows = {r["message_id"]: r for r in outbox(owner)}
     broken = rows.pop("<broken@booker>")
@@ -248,13 +283,16 @@ async def test_an_unrenderable_row_fails_without_stopping_the_queue(
 
 
 async def test_the_worker_survives_a_lost_database_connection(
-        owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer) -> None:
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
     free = slots(owner, "consultation")
     async with running(make_worker(app_db_url, sink.port)):
         book(owner, "consultation", free[0]["starts_at"])
         await eventually(lambda: len(sink.handler.received) == 2, what="first delivery")
-        killed = owner.execute("SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity "
-                               "WHERE application_name LIKE 'booker-worker%'").fetchone()
+        killed = owner.execute(
+            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity "
+            "WHERE application_name LIKE 'booker-worker%'"
+        ).fetchone()
         assert killed == {"n": 2}  # the work connection and the LISTEN connection
         book(owner, "consultation", free[1]["starts_at"])
         await eventually(lambda: len(sink.handler.received) == 4, what="delivery after reconnecting")

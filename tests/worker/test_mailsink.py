@@ -14,8 +14,9 @@ from booker import mailsink
 from tests.worker.conftest import GUEST, book, free_port, make_worker, outbox, slots
 
 
-async def test_the_sink_saves_each_message_as_an_eml_file(owner: psycopg.Connection[Any], app_db_url: str,
-                                                          tmp_path: Path) -> None:
+async def test_the_sink_saves_each_message_as_an_eml_file(
+    owner: psycopg.Connection[Any], app_db_url: str, tmp_path: Path
+) -> None:
     port = free_port()
     handler = mailsink.SaveToDirectory(tmp_path / "mail")
     server = await mailsink.start(handler, "127.0.0.1", port)
