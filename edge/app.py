@@ -80,6 +80,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     if database_url:
         app[db.DATABASE_URL] = database_url
     app.cleanup_ctx.append(db.db_cleanup_ctx)
+    app[services.SLOT_CACHE] = services.SlotCache()
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
+from collections import OrderedDict
 from typing import Any
 
 from aiohttp import web
@@ -83,13 +86,39 @@ def _range(f: Fields) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-async def slots(request: web.Request) -> web.Response:
-    """Every slot in the range with its status, and the change sequence read before them
-    (one statement, one snapshot), so a live client resumes from `seq` without a gap.
-    The hot path of every calendar: PostgreSQL renders the slots' JSON text, which is
-    passed through without being parsed and re-encoded here."""
-    start, end = _range(Fields(request.query))
-    slug = request.match_info["slug"]
+SlotKey = tuple[str, dt.datetime, dt.datetime]
+
+
+class SlotCache:
+    """A micro-cache of rendered slot grids, valid while no booking changed (the change
+    sequence is unchanged) and for at most `ttl` seconds (opening hours, closures and the
+    passing of time are not in the sequence). Concurrent misses for one grid share one query."""
+
+    def __init__(self, ttl: float = 1.0, size: int = 512) -> None:
+        self.ttl = ttl
+        self.size = size
+        self.entries: OrderedDict[SlotKey, tuple[int, float, str]] = OrderedDict()
+        self.inflight: dict[tuple[SlotKey, int], asyncio.Future[str]] = {}
+
+    def get(self, key: SlotKey, seq: int) -> str | None:
+        entry = self.entries.get(key)
+        if entry is None or entry[0] < seq or entry[1] < time.monotonic():
+            return None
+        self.entries.move_to_end(key)
+        return entry[2]
+
+    def put(self, key: SlotKey, seq: int, body: str) -> None:
+        self.entries[key] = (seq, time.monotonic() + self.ttl, body)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+SLOT_CACHE = web.AppKey("slot_cache", SlotCache)
+
+
+async def _render_slots(request: web.Request, slug: str, start: dt.datetime,
+                        end: dt.datetime) -> tuple[int, str]:
     row = await db.query_one(
         request,
         """SELECT api.current_seq() AS seq,
@@ -102,7 +131,48 @@ async def slots(request: web.Request) -> web.Response:
     )
     assert row
     head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]})
-    return web.Response(text=f'{head[:-1]},"slots":{row["slots"]}}}', content_type="application/json")
+    return int(row["seq"]), f'{head[:-1]},"slots":{row["slots"]}}}'
+
+
+async def slots(request: web.Request) -> web.Response:
+    """Every slot in the range with its status, and the change sequence read before them
+    (one statement, one snapshot), so a live client resumes from `seq` without a gap.
+    The hot path of every calendar: PostgreSQL renders the slots' JSON text, which is
+    passed through without being parsed and re-encoded, and SlotCache serves repeats."""
+    start, end = _range(Fields(request.query))
+    slug = request.match_info["slug"]
+    key = (slug, start, end)
+    cache = request.app[SLOT_CACHE]
+    current = await db.query_one(request, "SELECT api.current_seq() AS seq")
+    seq = int(current["seq"]) if current else 0
+    body = cache.get(key, seq)
+    if body is None:
+        flight = (key, seq)
+        if flight in cache.inflight:
+            leader = cache.inflight[flight]
+            try:
+                body = await asyncio.shield(leader)
+            except asyncio.CancelledError:
+                if not leader.cancelled():
+                    raise  # this request itself was cancelled
+                body = (await _render_slots(request, slug, start, end))[1]
+        else:
+            future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            cache.inflight[flight] = future
+            try:
+                fresh_seq, body = await _render_slots(request, slug, start, end)
+                cache.put(key, fresh_seq, body)
+                future.set_result(body)
+            except asyncio.CancelledError:
+                future.cancel()
+                raise
+            except Exception as exc:
+                future.set_exception(exc)
+                future.exception()  # retrieved: the waiters (if any) re-raise it themselves
+                raise
+            finally:
+                del cache.inflight[flight]
+    return web.Response(text=body, content_type="application/json")
 
 
 async def availability(request: web.Request) -> web.Response:

@@ -105,3 +105,31 @@ async def test_availability_grouped_by_resource(client: TestClient[Any, Any]) ->
     assert (await client.get(f"{API}/availability")).status == 422
     assert (await client.get(f"{API}/availability", params={"service": "consultation",
                                                             "resource": "room-nyc"})).status == 404
+
+
+async def test_slot_grid_cache_is_invalidated_by_bookings_and_shared_by_concurrent_readers(
+        client: TestClient[Any, Any], users: Users, db_url: str) -> None:
+    import asyncio
+
+    url = f"{API}/services/meeting-room/slots"
+    params = {"from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z"}
+    first = await asyncio.gather(*(client.get(url, params=params) for _ in range(8)))
+    bodies = {await r.text() for r in first}
+    assert len(bodies) == 1 and all(r.status == 200 for r in first)
+    assert await (await client.get(url, params=params)).text() in bodies  # served from the cache
+    # a booking changes the sequence: the next read is fresh, not the cached grid
+    start = (await free_slots(client, "meeting-room", resource="room-berlin"))[0]
+    day = {"from": start, "to": start[:10] + "T23:45:00+00:00"}
+    before = await (await client.get(url, params=day)).json()
+    assert next(s for s in before["slots"] if s["starts_at"] == start)["seats_left"] >= 1
+    body = {"service": "meeting-room", "starts_at": start, "resource": "room-berlin"}
+    booked = await client.post(f"{API}/bookings", json=body, headers=users.headers("member"))
+    assert booked.status == 201
+    after = await (await client.get(url, params=day)).json()
+    assert after["seq"] > before["seq"]
+    assert next(s for s in after["slots"] if s["starts_at"] == start)["seats_left"] == (
+        next(s for s in before["slots"] if s["starts_at"] == start)["seats_left"] - 1)
+    # a failing grid is not cached, and every concurrent reader gets the error
+    nope = f"{API}/services/nope/slots"
+    errors = await asyncio.gather(*(client.get(nope, params=params) for _ in range(4)))
+    assert [r.status for r in errors] == [404] * 4
