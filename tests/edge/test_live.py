@@ -454,3 +454,13 @@ async def test_a_change_both_replayed_and_live_is_sent_once(
     assert [(await ws_next(ws))["seq"] for _ in range(2)] == [missed, both]
     await ws_nothing(ws, 0.3)  # `both` is not sent a second time
     await ws.close()
+
+
+async def test_an_sse_client_that_leaves_is_forgotten_before_the_next_heartbeat(live: LiveFactory) -> None:
+    client = await live(heartbeat=60.0)
+    hub = client.app[HUB]
+    resp = await client.get("/api/v1/services/workshop/events")
+    await resp.content.readline()
+    assert hub.subscriber_count == 1
+    resp.close()
+    await _wait_for(lambda: hub.subscriber_count == 0, within=2.0)
