@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,13 @@ def cmd_mail_sink(args: argparse.Namespace) -> int:
     configure_logging(settings, "mail-sink")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     directory = Path(args.dir or settings.mail_dir)
-    return asyncio.run(serve(directory, args.host, args.port or settings.smtp_port))
+    port = args.port or settings.smtp_port
+    try:
+        return asyncio.run(serve(directory, args.host, port))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"booker: the mail sink cannot listen on {args.host}:{port}: {reason}", file=sys.stderr)
+        return 2
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -286,7 +286,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from booker.cli import _database_url
     from booker.logging import configure_logging
 
-    settings = settings_module.load_or_exit()
+    settings = settings_module.load_or_exit(check_db=True)  # one clear line when the database is unreachable
     configure_logging(settings, "worker")
     values: dict[str, Any] = {
         k: v for k, v in vars(args).items() if k in WorkerConfig.__dataclass_fields__ and v is not None
