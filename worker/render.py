@@ -133,7 +133,7 @@ def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Where", payload["location"]))
     if (payload.get("seats") or 1) > 1:
         rows.append(("Seats", str(payload["seats"])))
-    if payload.get("price") not in (None, 0, "0", "0.00") and Decimal(str(payload["price"])) > 0:
+    if payload.get("price") and Decimal(str(payload["price"])) > 0:
         rows.append(("Price", format_price(payload["price"], payload.get("currency") or "EUR")))
     if kind.startswith("provider_"):
         customer = f"{payload.get('attendee_name') or ''} <{payload.get('attendee_email')}>"
