@@ -81,6 +81,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         app[db.DATABASE_URL] = database_url
     app.cleanup_ctx.append(db.db_cleanup_ctx)
     app[services.SLOT_CACHE] = services.SlotCache()
+    app.on_shutdown.append(app[services.SLOT_CACHE].close)
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
 

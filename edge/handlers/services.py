@@ -90,48 +90,76 @@ SlotKey = tuple[str, dt.datetime, dt.datetime]
 
 
 class SlotCache:
-    """A micro-cache of rendered slot grids, valid while no booking changed (the change
-    sequence is unchanged) and for at most `ttl` seconds (opening hours, closures and the
-    passing of time are not in the sequence). Concurrent misses for one grid share one query."""
+    """A micro-cache of rendered slot grids. An entry serves while no booking changed
+    anywhere (the change sequence is unchanged): fresh for `ttl` seconds, then for another
+    `ttl` as a stale copy while one background query refreshes it (opening hours,
+    closures and the passing of time are not in the sequence, so at most 2 x ttl late).
+    Concurrent misses for one grid share one query."""
 
-    def __init__(self, ttl: float = 1.0, size: int = 512) -> None:
+    def __init__(self, ttl: float = 0.5, size: int = 512) -> None:
         self.ttl = ttl
         self.size = size
         self.entries: OrderedDict[SlotKey, tuple[int, float, str]] = OrderedDict()
-        self.inflight: dict[tuple[SlotKey, int], asyncio.Future[str]] = {}
+        self.inflight: dict[tuple[SlotKey, int], asyncio.Task[str]] = {}
 
-    def get(self, key: SlotKey, seq: int) -> str | None:
+    def lookup(self, key: SlotKey, seq: int) -> tuple[str | None, bool]:
+        """(body or None, whether to refresh it)."""
         entry = self.entries.get(key)
-        if entry is None or entry[0] < seq or entry[1] < time.monotonic():
-            return None
+        if entry is None or entry[0] < seq:
+            return None, True
+        age = time.monotonic() - entry[1]
+        if age > 2 * self.ttl:
+            return None, True
         self.entries.move_to_end(key)
-        return entry[2]
+        return entry[2], age > self.ttl
 
     def put(self, key: SlotKey, seq: int, body: str) -> None:
-        self.entries[key] = (seq, time.monotonic() + self.ttl, body)
+        self.entries[key] = (seq, time.monotonic(), body)
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
 
+    def fill(self, app: web.Application, key: SlotKey, seq: int) -> asyncio.Task[str]:
+        """The one query that (re)renders this grid, started unless already running."""
+        flight = (key, seq)
+        task = self.inflight.get(flight)
+        if task is None:
+            task = asyncio.create_task(self._render(app, key))
+            self.inflight[flight] = task
+            task.add_done_callback(lambda t: self._done(flight, t))
+        return task
+
+    async def close(self, app: web.Application) -> None:
+        """on_shutdown: stop refreshes before the pool closes."""
+        for task in list(self.inflight.values()):
+            task.cancel()
+        await asyncio.gather(*self.inflight.values(), return_exceptions=True)
+
+    def _done(self, flight: tuple[SlotKey, int], task: asyncio.Task[str]) -> None:
+        self.inflight.pop(flight, None)
+        if not task.cancelled():
+            task.exception()  # retrieved: whoever awaited it has re-raised it already
+
+    async def _render(self, app: web.Application, key: SlotKey) -> str:
+        slug, start, end = key
+        row = await db.query_one(
+            app,
+            """SELECT api.current_seq() AS seq,
+                      coalesce((SELECT json_agg(json_build_object(
+                                    'starts_at', g.starts_at, 'ends_at', g.ends_at,
+                                    'status', g.status, 'seats_left', coalesce(g.seats_left, 0))
+                                ORDER BY g.starts_at)
+                                  FROM api.slot_grid(%s, %s, %s) g)::text, '[]') AS slots""",
+            (slug, start, end),
+        )
+        assert row
+        head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]})
+        body = f'{head[:-1]},"slots":{row["slots"]}}}'
+        self.put(key, int(row["seq"]), body)
+        return body
+
 
 SLOT_CACHE = web.AppKey("slot_cache", SlotCache)
-
-
-async def _render_slots(request: web.Request, slug: str, start: dt.datetime,
-                        end: dt.datetime) -> tuple[int, str]:
-    row = await db.query_one(
-        request,
-        """SELECT api.current_seq() AS seq,
-                  coalesce((SELECT json_agg(json_build_object(
-                                'starts_at', g.starts_at, 'ends_at', g.ends_at,
-                                'status', g.status, 'seats_left', coalesce(g.seats_left, 0))
-                            ORDER BY g.starts_at)
-                              FROM api.slot_grid(%s, %s, %s) g)::text, '[]') AS slots""",
-        (slug, start, end),
-    )
-    assert row
-    head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]})
-    return int(row["seq"]), f'{head[:-1]},"slots":{row["slots"]}}}'
 
 
 async def slots(request: web.Request) -> web.Response:
@@ -140,38 +168,15 @@ async def slots(request: web.Request) -> web.Response:
     The hot path of every calendar: PostgreSQL renders the slots' JSON text, which is
     passed through without being parsed and re-encoded, and SlotCache serves repeats."""
     start, end = _range(Fields(request.query))
-    slug = request.match_info["slug"]
-    key = (slug, start, end)
+    key = (request.match_info["slug"], start, end)
     cache = request.app[SLOT_CACHE]
     current = await db.query_one(request, "SELECT api.current_seq() AS seq")
     seq = int(current["seq"]) if current else 0
-    body = cache.get(key, seq)
+    body, refresh = cache.lookup(key, seq)
     if body is None:
-        flight = (key, seq)
-        if flight in cache.inflight:
-            leader = cache.inflight[flight]
-            try:
-                body = await asyncio.shield(leader)
-            except asyncio.CancelledError:
-                if not leader.cancelled():
-                    raise  # this request itself was cancelled
-                body = (await _render_slots(request, slug, start, end))[1]
-        else:
-            future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-            cache.inflight[flight] = future
-            try:
-                fresh_seq, body = await _render_slots(request, slug, start, end)
-                cache.put(key, fresh_seq, body)
-                future.set_result(body)
-            except asyncio.CancelledError:
-                future.cancel()
-                raise
-            except Exception as exc:
-                future.set_exception(exc)
-                future.exception()  # retrieved: the waiters (if any) re-raise it themselves
-                raise
-            finally:
-                del cache.inflight[flight]
+        body = await asyncio.shield(cache.fill(request.app, key, seq))
+    elif refresh:
+        cache.fill(request.app, key, seq)
     return web.Response(text=body, content_type="application/json")
 
 

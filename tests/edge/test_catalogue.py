@@ -133,3 +133,23 @@ async def test_slot_grid_cache_is_invalidated_by_bookings_and_shared_by_concurre
     nope = f"{API}/services/nope/slots"
     errors = await asyncio.gather(*(client.get(nope, params=params) for _ in range(4)))
     assert [r.status for r in errors] == [404] * 4
+
+
+async def test_stale_grid_is_served_while_one_query_refreshes_it(client: TestClient[Any, Any]) -> None:
+    import asyncio
+
+    from edge.handlers.services import SLOT_CACHE
+
+    cache = client.app[SLOT_CACHE]
+    cache.ttl = 0.05
+    url = f"{API}/services/meeting-room/slots"
+    params = {"from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z"}
+    first = await (await client.get(url, params=params)).text()
+    (key, (_, filled_at, _)), = cache.entries.items()
+    await asyncio.sleep(0.07)  # stale, not expired
+    assert await (await client.get(url, params=params)).text() == first
+    for _ in range(50):  # the background refresh lands
+        await asyncio.sleep(0.01)
+        if cache.entries[key][1] > filled_at:
+            break
+    assert cache.entries[key][1] > filled_at and not cache.inflight
