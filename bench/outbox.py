@@ -22,6 +22,7 @@ import psycopg
 from bench.harness import BenchContext, Row, free_port
 from booker import ROOT
 
+WORKER_ARGS = os.environ.get("BENCH_OUTBOX_WORKER_ARGS", "").split()  # e.g. "--concurrency 8"
 ROWS = int(os.environ.get("BENCH_OUTBOX_ROWS", "10000"))  # smaller for a quick look
 TARGET = "≥ 200 emails/s"
 LISTENERS = """SELECT count(*) FROM pg_stat_activity
@@ -109,7 +110,7 @@ def _drain(ctx: BenchContext, owner_url: str, workers: int) -> tuple[float, int,
             procs.append(sink)
             _wait_for(lambda: _port_open(port), "the mail sink")
             for i in range(workers):
-                procs.append(_booker(["worker", "--worker-id", f"bench-{i}"], env))
+                procs.append(_booker(["worker", "--worker-id", f"bench-{i}", *WORKER_ARGS], env))
 
             def listening() -> bool:
                 row = conn.execute(LISTENERS).fetchone()

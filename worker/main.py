@@ -46,7 +46,7 @@ def default_worker_id() -> str:
 @dataclass(frozen=True)
 class WorkerConfig:
     batch_size: int = 50
-    concurrency: int = 4  # SMTP connections used at once
+    concurrency: int = 8  # SMTP connections used at once
     lease_seconds: float = 300  # a claimed row is re-claimable after this (its worker died)
     poll_seconds: float = 5  # fallback when no NOTIFY arrives
     backoff_base: float = 10  # seconds before the first retry; doubles per attempt
@@ -299,7 +299,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("worker", help="send the queued emails (outbox drainer) and expire lapsed holds")
-    p.add_argument("--concurrency", type=int, help="SMTP connections used at once (default 4)")
+    p.add_argument("--concurrency", type=int, help="SMTP connections used at once (default 8)")
     p.add_argument("--batch-size", type=int, help="rows claimed per round trip (default 50)")
     p.add_argument("--poll-seconds", type=float, help="polling interval when no NOTIFY arrives (default 5)")
     p.add_argument(
