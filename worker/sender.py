@@ -11,14 +11,11 @@ transient and retried later.
 from __future__ import annotations
 
 import asyncio
-import logging
 from email.utils import parseaddr
 
 import aiosmtplib
 
 from booker.settings import Settings
-
-log = logging.getLogger("booker.worker")
 
 
 class DeliveryError(Exception):
