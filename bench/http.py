@@ -309,6 +309,7 @@ async def _slots(base: str) -> list[Row]:
         t0 = time.perf_counter() + 0.05
         await asyncio.gather(*(one(t0 + i / RATE) for i in range(total)))
         offered_for = time.perf_counter() - t0
+        load = os.getloadavg()[0]  # the machine is shared: say how busy it was
 
         # closed loop: READERS clients, each sends its next request when the last one is answered
         done = 0
@@ -330,6 +331,6 @@ async def _slots(base: str) -> list[Row]:
     return [
         (f"{scenario}: {RATE:.0f} req/s offered, p50 / p95 / p99",
          f"{percentile(ms, 50):.1f} / {percentile(ms, 95):.1f} / {percentile(ms, 99):.1f} ms"
-         f" ({failures} errors, {total / offered_for:.0f} req/s done)", "p95 < 25 ms"),
+         f" ({failures} errors, {total / offered_for:.0f} req/s done, load {load:.1f})", "p95 < 25 ms"),
         (f"{scenario}: max throughput, {READERS} clients", f"{throughput:,.0f} req/s", "report"),
     ]
