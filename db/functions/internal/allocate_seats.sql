@@ -19,15 +19,16 @@ DECLARE
     v_need integer := p_count;
     v_take integer;
     v_result int4multirange := '{}';
+    v_step integer := CASE WHEN p_scan THEN 0 ELSE p_count END;
 BEGIN
-    INSERT INTO booking.seat_cursors AS c (resource_id, during)
-    VALUES (p_resource, p_blocked)
-    ON CONFLICT (resource_id, during) DO UPDATE SET next_seat = c.next_seat
-    RETURNING next_seat INTO v_next;
-
+    -- One statement takes the cursor's row lock (so buyers of one session take turns and
+    -- never pick the same seats) and, on the fast path, advances it. A cursor pushed past
+    -- the capacity just means "exhausted": the scan below decides from then on.
+    INSERT INTO booking.seat_cursors AS c (resource_id, during, next_seat)
+    VALUES (p_resource, p_blocked, 1 + v_step)
+    ON CONFLICT (resource_id, during) DO UPDATE SET next_seat = c.next_seat + v_step
+    RETURNING next_seat - v_step INTO v_next;
     IF NOT p_scan AND v_next + p_count - 1 <= p_capacity THEN
-        UPDATE booking.seat_cursors SET next_seat = v_next + p_count
-         WHERE resource_id = p_resource AND during = p_blocked;
         RETURN int4multirange(int4range(v_next, v_next + p_count));
     END IF;
 

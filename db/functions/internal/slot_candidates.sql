@@ -29,6 +29,7 @@ CREATE FUNCTION internal.slot_candidates(
         state       text
     )
     LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
     AS $$
 #variable_conflict use_column
 BEGIN
