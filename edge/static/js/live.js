@@ -62,8 +62,9 @@ export class LiveFeed {
         if (this.seq === null) this.advance(msg.seq); // resume point for the next reconnect
         this.status("live");
       } else if (msg.type === "slot.changed") {
-        // Older than what the page has seen: skip. (Equal is kept: a reschedule sends two events with one seq.)
-        if (typeof msg.seq === "number" && this.seq !== null && msg.seq < this.seq) return;
+        // Every event is applied, even one with a lower seq than the last: commits can
+        // arrive out of seq order, and an event carries the slot's state when it was sent,
+        // so applying it again is harmless while dropping it would lose a real change.
         this.advance(msg.seq);
         if (this.handlers.onEvent) this.handlers.onEvent(msg);
       } else if (msg.type === "resync") {
