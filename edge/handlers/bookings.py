@@ -8,16 +8,14 @@ token (X-Manage-Token), which the edge checks here before calling with a NULL ac
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import secrets
 import uuid
 from typing import Any
 
 from aiohttp import web
 from psycopg.types.json import Jsonb
 
+from booker.manage import manage_token, manage_token_ok
 from edge import db
 from edge.auth import current_user, require_user, sha256
 from edge.errors import invalid, not_found
@@ -56,15 +54,6 @@ def _attendee(f: Fields, raw: dict[str, Any] | None, guest: bool) -> dict[str, s
     return out
 
 
-def _manage_token(secret: str, email: str, key: str | None) -> str:
-    """A guest's manage token. With an Idempotency-Key it is derived (HMAC) from the key and the
-    email, so a replay answers with the very same token; otherwise it is random."""
-    if key is None:
-        return secrets.token_urlsafe(24)
-    digest = hmac.new(secret.encode(), f"manage|{email.lower()}|{key}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
 def _idempotency_key(request: web.Request) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
@@ -88,27 +77,22 @@ async def create_booking(request: web.Request) -> web.Response:
     attendee = _attendee(f, f.object("attendee"), guest=principal is None)
     f.check()
     key = _idempotency_key(request)
-    token = None
-    if principal is None:
-        token = _manage_token(request.app[db.SETTINGS].secret, attendee["email"], key)
     row = await db.query_one(
         request,
         """SELECT api.booking_json(b) AS booking
              FROM api.book_slot(p_service => %(service)s, p_starts_at => %(starts_at)s,
                                 p_attendee => %(attendee)s, p_user => %(user)s, p_resource => %(resource)s,
                                 p_seats => %(seats)s, p_metadata => %(metadata)s,
-                                p_idempotency_key => %(key)s, p_hold => %(hold)s, p_notes => %(notes)s,
-                                p_manage_token_hash => %(token_hash)s) b""",
+                                p_idempotency_key => %(key)s, p_hold => %(hold)s, p_notes => %(notes)s) b""",
         {"service": service, "starts_at": starts_at, "attendee": Jsonb(attendee),
          "user": principal.id if principal else None,
          "resource": await resource_id(request, resource), "seats": seats,
-         "metadata": Jsonb(metadata or {}), "key": key, "hold": hold, "notes": notes,
-         "token_hash": sha256(token) if token else None},
+         "metadata": Jsonb(metadata or {}), "key": key, "hold": hold, "notes": notes},
     )
     assert row
     booking = row["booking"]
-    if token is not None:
-        booking["manage_token"] = token
+    if principal is None:  # derived from the id, so a replay answers with the same token
+        booking["manage_token"] = manage_token(request.app[db.SETTINGS].secret, booking["id"])
     return json_response(booking, status=201, headers=_location(booking))
 
 
@@ -141,9 +125,16 @@ async def _actor(request: web.Request, booking_id: uuid.UUID) -> str | None:
     token = request.headers.get(MANAGE_TOKEN_HEADER)
     if token:
         row = await db.query_one(
-            request, "SELECT 1 AS ok FROM booking.bookings WHERE id = %s AND manage_token_hash = %s",
-            (booking_id, sha256(token)))
-        if row is None:
+            request, "SELECT user_id IS NULL AS guest, manage_token_hash FROM booking.bookings WHERE id = %s",
+            (booking_id,))
+        secret = request.app[db.SETTINGS].secret
+        # A guest's booking: the token derived from its id, or (bookings made before that) the one
+        # whose SHA-256 was stored.
+        stored = row["manage_token_hash"] if row else None
+        ok = row is not None and (
+            (row["guest"] and manage_token_ok(secret, booking_id, token))
+            or (stored is not None and hmac.compare_digest(stored, sha256(token))))
+        if not ok:
             raise not_found("booking")
         return None
     principal = await current_user(request)
