@@ -166,7 +166,7 @@ class Worker:
     async def _deliver(self, outbox: Outbox, sender: Sender, row: Row) -> None:
         """Render and send one row, then record the outcome."""
         try:
-            message = render(row, self.settings.mail_from, self.settings.public_url)
+            message = render(row, self.settings.mail_from, self.settings.public_url, self.settings.secret)
         except Exception as exc:  # a payload this code cannot render must not stop the queue
             await outbox.mark_failed(row["id"], f"cannot render {row['kind']}: {exc!r}", None)
             log.error("notification %s: cannot render: %r", row["id"], exc)

@@ -16,6 +16,7 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from booker.manage import manage_token
 from worker.ics import build_ics, parse_instant
 from worker.mime import address, compose
 
@@ -106,16 +107,18 @@ def format_price(amount: Any, currency: str) -> str:
     return f"{Decimal(str(amount)):.2f} {currency}"
 
 
-def links(kind: str, payload: dict[str, Any], public_url: str) -> list[tuple[str, str]]:
-    """(label, URL) pairs. Guests manage their booking with the token they were given when
-    booking, which the database stores only as a hash, so the link carries the booking id."""
+def links(kind: str, payload: dict[str, Any], public_url: str, secret: str) -> list[tuple[str, str]]:
+    """(label, URL) pairs. A guest's link carries the booking's manage token, derived from the
+    booking id with BOOKER_SECRET exactly as the edge derives it (booker/manage.py)."""
     base = public_url.rstrip("/")
     if kind.startswith("provider_"):
         return [("Your bookings", f"{base}/me")]
     if kind in ("customer_cancelled", "customer_declined"):
         return [("Book again", f"{base}/book/{payload['service_slug']}")]
     if payload.get("guest"):
-        return [("Manage or cancel this booking", f"{base}/book/manage/{payload['booking_id']}")]
+        booking_id = payload["booking_id"]
+        token = manage_token(secret, booking_id)
+        return [("Manage or cancel this booking", f"{base}/book/manage/{booking_id}?token={token}")]
     return [("Manage or cancel this booking", f"{base}/me")]
 
 
@@ -189,7 +192,9 @@ def render_html(copy: Copy, lead: str, rows: list[tuple[str, str]], urls: list[t
 """
 
 
-def render(row: dict[str, Any], mail_from: str, public_url: str, *, now: dt.datetime | None = None) -> bytes:
+def render(
+    row: dict[str, Any], mail_from: str, public_url: str, secret: str, *, now: dt.datetime | None = None
+) -> bytes:
     """The complete message, as sent, for one notification_log row (a dict of its columns)."""
     kind: str = row["kind"]
     payload: dict[str, Any] = row["payload"]
@@ -204,7 +209,7 @@ def render(row: dict[str, Any], mail_from: str, public_url: str, *, now: dt.date
     }
     lead = copy.lead.format(**words)
     rows = details(kind, payload)
-    urls = links(kind, payload, public_url)
+    urls = links(kind, payload, public_url, secret)
     text = render_text(copy, lead, rows, urls)
 
     name = payload.get("provider_name") if kind.startswith("provider_") else payload.get("attendee_name")
