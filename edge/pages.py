@@ -1,4 +1,4 @@
-"""The web client: six HTML pages and their static files (CSS and JavaScript modules).
+"""The web client: seven HTML pages and their static files (CSS and JavaScript modules).
 
 No build step and no CDN: every asset lives under edge/static and is served here. The
 pages talk to the edge only through the public REST API and the live WebSocket.
@@ -16,6 +16,7 @@ STATIC = Path(__file__).parent / "static"
 PAGES: dict[str, str] = {
     "/": "index.html",
     "/book/{slug:[a-z0-9][a-z0-9-]{0,62}}": "book.html",
+    "/book/manage/{id:[0-9a-fA-F-]{36}}": "manage.html",  # a guest's booking; ?token= from the email
     "/login": "login.html",
     "/register": "register.html",
     "/me": "me.html",

@@ -18,7 +18,8 @@ async def client_for(aiohttp_client: Any, app_db_url: str) -> TestClient[Any, An
 
 async def test_pages_are_html_with_a_strict_csp_and_a_module(aiohttp_client: Any, app_db_url: str) -> None:
     client = await client_for(aiohttp_client, app_db_url)
-    for path in ("/", "/book/consultation", "/login", "/register", "/me", "/admin"):
+    manage = "/book/manage/00000000-0000-0000-0000-000000000000?token=t"
+    for path in ("/", "/book/consultation", manage, "/login", "/register", "/me", "/admin"):
         resp = await client.get(path)
         assert resp.status == 200, path
         assert resp.content_type == "text/html"
@@ -29,7 +30,7 @@ async def test_pages_are_html_with_a_strict_csp_and_a_module(aiohttp_client: Any
         asset = await client.get(module)
         assert asset.status == 200, module
         assert "javascript" in asset.content_type
-    assert len(PAGES) == 6
+    assert len(PAGES) == 7
 
 
 async def test_assets_are_local_and_unknown_paths_are_404(aiohttp_client: Any, app_db_url: str) -> None:
@@ -39,6 +40,7 @@ async def test_assets_are_local_and_unknown_paths_are_404(aiohttp_client: Any, a
     assert (await client.get("/static/js/nope.js")).status == 404
     assert (await client.get("/static/../pages.py")).status == 404
     assert (await client.get("/book/Not_A_Slug")).status == 404
+    assert (await client.get("/book/manage/not-an-id")).status == 404
     # No CDN: nothing under static points at another host.
     for f in STATIC.rglob("*"):
         if f.suffix in (".html", ".js", ".css"):

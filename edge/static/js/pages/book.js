@@ -515,6 +515,9 @@ function showSuccess(dlg, booking) {
       h("dt", {}, "Seats"), h("dd", {}, String(booking.seats || 1)),
       h("dt", {}, "Price"), h("dd", {}, money(booking.price, booking.currency))),
     currentUser() ? h("p", {}, h("a", { href: "/me" }, "See my bookings")) : null,
+    booking.manage_token ? h("p", {}, h("a", {
+      id: "manage-link", href: `/book/manage/${booking.id}?token=${encodeURIComponent(booking.manage_token)}`,
+    }, "Manage or cancel this booking"), " (the link is also in your email)") : null,
     h("div", { class: "actions" }, close));
   close.addEventListener("click", () => dlg.close());
   close.focus();
