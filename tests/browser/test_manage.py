@@ -3,6 +3,7 @@ the success dialog shows the same link; the page shows the booking and cancels i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import psycopg
@@ -49,4 +50,29 @@ def test_a_guest_opens_the_manage_link_and_cancels(pages: Pages, demo_url: str) 
     wrong = pages.new()
     wrong.goto(f"/book/manage/{booking_id}?token=not-the-token")
     expect(wrong.get_by_role("alert")).to_contain_text("could not find this booking")
+    assert not pages.errors
+
+
+def test_a_guest_moves_the_booking_to_another_free_time(pages: Pages, demo_url: str) -> None:
+    with psycopg.connect(demo_url) as c:
+        first = c.execute("""SELECT starts_at FROM api.available_slots('meeting-room', now(),
+                                 now() + interval '14 days') ORDER BY starts_at LIMIT 1""").fetchone()
+        booking_id = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room', %s,
+                                      p_attendee => '{"name": "Max Move", "email": "max@example.org"}') b""",
+                               first).fetchone()[0]
+    page = pages.new()
+    page.goto(f"/book/manage/{booking_id}?token={manage_token(SECRET, booking_id)}")
+    expect(page.locator("#manage-status")).to_have_text("Confirmed")
+    page.get_by_role("button", name="Change time").click()
+    dialog = page.get_by_role("dialog")
+    choice = dialog.get_by_label("New time").locator("option").nth(1).get_attribute("value")
+    assert choice
+    dialog.get_by_label("New time").select_option(choice)
+    dialog.get_by_role("button", name="Move booking").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#manage-status")).to_have_text("Confirmed")
+    with psycopg.connect(demo_url) as c:
+        moved = c.execute("SELECT starts_at, version FROM booking.bookings WHERE id = %s",
+                          (booking_id,)).fetchone()
+    assert moved == (dt.datetime.fromisoformat(choice), 2)
     assert not pages.errors

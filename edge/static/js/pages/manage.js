@@ -37,7 +37,7 @@ async function freeSlots(b) {
   const to = new Date(from.getTime() + 28 * 86400000);
   const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
   const body = await api(`/services/${encodeURIComponent(b.service)}/slots?${q}`);
-  return (body.slots || []).filter((s) => s.status === "available" && s.starts_at !== b.starts_at);
+  return (body.slots || []).filter((s) => s.status === "available" && Date.parse(s.starts_at) !== Date.parse(b.starts_at));
 }
 
 async function reschedule(b, render) {
