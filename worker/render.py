@@ -70,6 +70,11 @@ COPY: dict[str, Copy] = {
     "provider_new": Copy(
         "New booking: {service} on {date} with {attendee}", "New booking", "{attendee} has booked {service}."
     ),
+    "provider_rescheduled": Copy(
+        "Rescheduled: {service}, now on {date} with {attendee}",
+        "Booking moved",
+        "{attendee}'s booking of {service} has a new time; the attached invitation updates your calendar.",
+    ),
     "provider_cancelled": Copy(
         "Cancelled: {service} on {date} with {attendee}",
         "Booking cancelled",
@@ -130,7 +135,7 @@ def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
         ("With", payload["resource_name"]),
         ("When", format_span(payload["starts_at"], payload["ends_at"], zone)),
     ]
-    if kind == "customer_rescheduled" and payload.get("old_starts_at") and payload.get("old_ends_at"):
+    if kind.endswith("_rescheduled") and payload.get("old_starts_at") and payload.get("old_ends_at"):
         rows.append(("Previously", format_span(payload["old_starts_at"], payload["old_ends_at"], zone)))
     if payload.get("location"):
         rows.append(("Where", payload["location"]))

@@ -2,7 +2,7 @@
 -- recipients) in the same transaction; a rolled-back change leaves none. Also the
 -- change feed (changes_since, current_seq) built on the audit ids.
 BEGIN;
-SELECT plan(47);
+SELECT plan(48);
 \ir fixtures.psql
 
 INSERT INTO booking.resources (id, slug, name, timezone)
@@ -82,20 +82,23 @@ SELECT api.reschedule_booking(pg_temp.bid('m1'), '2038-10-04 10:00Z', '00000000-
 SELECT is(pg_temp.actions(pg_temp.bid('m1')), ARRAY['created', 'rescheduled'], 'audit: rescheduled');
 SELECT is((SELECT (old_starts_at, old_ends_at) FROM booking.booking_audit WHERE booking_id = pg_temp.bid('m1') AND action = 'rescheduled'),
           ('2038-10-04 08:00Z'::timestamptz, '2038-10-04 09:00Z'::timestamptz), 'audit: the old times of a reschedule');
-SELECT is((pg_temp.kinds(pg_temp.bid('m1')))[3:], ARRAY['customer_rescheduled member@test.example'], 'outbox: reschedule notice to the customer');
+SELECT is((pg_temp.kinds(pg_temp.bid('m1')))[3:], ARRAY['customer_rescheduled member@test.example', 'provider_rescheduled provider@test.example'],
+          'outbox: reschedule notice to the customer and the provider');
+SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'provider_rescheduled'), pg_temp.payload(pg_temp.bid('m1'), 'customer_rescheduled'),
+          'outbox: the provider''s reschedule notice has the same snapshot (new sequence, old and new times)');
 SELECT is((SELECT (payload ->> 'sequence', payload ->> 'old_starts_at', payload ->> 'starts_at')
              FROM booking.notification_log WHERE booking_id = pg_temp.bid('m1') AND kind = 'customer_rescheduled'),
           ('2'::text, '2038-10-04T08:00:00+00:00'::text, '2038-10-04T10:00:00+00:00'::text),
           'outbox: the reschedule payload has the new sequence and both starts');
 SELECT api.cancel_booking(pg_temp.bid('m1'), '00000000-0000-0000-0000-0000000000a2', 'Ill') IS NOT NULL AS cancelled \gset
 SELECT is(pg_temp.actions(pg_temp.bid('m1')), ARRAY['created', 'rescheduled', 'cancelled'], 'audit: cancelled');
-SELECT is((pg_temp.kinds(pg_temp.bid('m1')))[4:], ARRAY['customer_cancelled member@test.example', 'provider_cancelled provider@test.example'],
+SELECT is((pg_temp.kinds(pg_temp.bid('m1')))[5:], ARRAY['customer_cancelled member@test.example', 'provider_cancelled provider@test.example'],
           'outbox: cancellation to the customer and the provider');
 SELECT is((SELECT (payload ->> 'sequence', payload ->> 'reason') FROM booking.notification_log
             WHERE booking_id = pg_temp.bid('m1') AND kind = 'provider_cancelled'), ('3'::text, 'Ill'::text),
           'outbox: the cancellation payload has the sequence and the reason');
-SELECT is((SELECT count(*)::integer FROM booking.notification_log WHERE booking_id = pg_temp.bid('m1')), 5,
-          'outbox: five emails in the life of that booking');
+SELECT is((SELECT count(*)::integer FROM booking.notification_log WHERE booking_id = pg_temp.bid('m1')), 6,
+          'outbox: six emails in the life of that booking');
 
 -- direct SQL writes are covered too
 INSERT INTO booking.bookings (id, service_id, resource_id, status, starts_at, ends_at, attendee_name, attendee_email)

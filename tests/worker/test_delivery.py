@@ -103,22 +103,26 @@ async def test_a_reschedule_and_a_cancellation(
         "SELECT * FROM api.reschedule_booking(%s, %s, NULL)", (booking["id"], later["starts_at"])
     ).fetchone()
     await drain(app_db_url, sink)
-    [rescheduled] = sink.handler.received[2:]
-    assert rescheduled.rcpt_tos == [GUEST["email"]]
-    assert str(rescheduled.message["Subject"]).startswith("Rescheduled")
-    text = rescheduled.text()
+    # the customer and the provider (SPEC §5) are both told, each with the updated invitation
+    rescheduled = sorted(sink.handler.received[2:], key=lambda r: r.rcpt_tos != [GUEST["email"]])
+    assert [r.rcpt_tos for r in rescheduled] == [[GUEST["email"]], [rescheduled_provider(owner, moved)]]
     old, new = booking["starts_at"].astimezone(BERLIN), moved["starts_at"].astimezone(BERLIN)
-    assert f"Previously: {old:%A}, {old.day} {old:%B %Y}, {old:%H:%M}" in text.replace("  ", " ")
-    assert f"{new:%A}, {new.day} {new:%B %Y}, {new:%H:%M}" in text
-    cal, event = ics_of(rescheduled)
-    assert str(cal["METHOD"]) == "REQUEST"
-    assert str(event["UID"]) == f"{booking['id']}@booker"
-    assert int(event["SEQUENCE"]) == 2
-    assert utc(event["DTSTART"]) == moved["starts_at"] and utc(event["DTEND"]) == moved["ends_at"]
+    for received in rescheduled:
+        assert str(received.message["Subject"]).startswith("Rescheduled")
+        text = received.text()
+        assert f"Previously: {old:%A}, {old.day} {old:%B %Y}, {old:%H:%M}" in text.replace("  ", " ")
+        assert f"{new:%A}, {new.day} {new:%B %Y}, {new:%H:%M}" in text
+        cal, event = ics_of(received)
+        assert str(cal["METHOD"]) == "REQUEST"
+        assert str(event["UID"]) == f"{booking['id']}@booker"
+        assert int(event["SEQUENCE"]) == 2
+        assert utc(event["DTSTART"]) == moved["starts_at"] and utc(event["DTEND"]) == moved["ends_at"]
+    assert "Gina Guest" in rescheduled[1].text() and GUEST["email"] in rescheduled[1].text()
+    assert f"{PUBLIC_URL}/me" in rescheduled[1].text()
 
     owner.execute("SELECT api.cancel_booking(%s, NULL, 'Feeling better')", (booking["id"],))
     await drain(app_db_url, sink)
-    cancelled = sink.handler.received[3:]
+    cancelled = sink.handler.received[4:]
     recipients = sorted(r.rcpt_tos[0] for r in cancelled)
     assert recipients == sorted([GUEST["email"], rescheduled_provider(owner, moved)])
     for received in cancelled:
@@ -131,7 +135,7 @@ async def test_a_reschedule_and_a_cancellation(
         assert str(event["STATUS"]) == "CANCELLED"
         assert utc(event["DTSTART"]) == moved["starts_at"]
     assert f"{PUBLIC_URL}/book/consultation" in sink.handler.to(GUEST["email"])[-1].text()
-    assert len({r.message_id for r in sink.handler.received}) == 5
+    assert len({r.message_id for r in sink.handler.received}) == 6
 
 
 def rescheduled_provider(conn: psycopg.Connection[Any], booking: dict[str, Any]) -> str:

@@ -25,7 +25,8 @@ BEGIN
         WHEN v_action = 'approved' THEN ARRAY['customer_approved']
         WHEN v_action = 'declined' THEN ARRAY['customer_declined']
         WHEN v_action = 'cancelled' THEN ARRAY['customer_cancelled', 'provider_cancelled']
-        WHEN v_action = 'rescheduled' AND NEW.status IN ('pending', 'confirmed') THEN ARRAY['customer_rescheduled']
+        WHEN v_action = 'rescheduled' AND NEW.status IN ('pending', 'confirmed')
+            THEN ARRAY['customer_rescheduled', 'provider_rescheduled']
     END;
     IF v_kinds IS NULL THEN
         RETURN NULL;
