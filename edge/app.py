@@ -9,7 +9,7 @@ from aiohttp import web
 from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
-from edge.handlers import admin, auth, bookings, me, services, system
+from edge.handlers import admin, auth, bookings, mail, me, services, system
 from edge.http import MAX_BODY
 from edge.live import setup_live
 from edge.metrics import setup_metrics
@@ -70,6 +70,8 @@ ROUTES: list[tuple[str, str, web.Handler]] = [
     ("GET", f"{API}/admin/notifications", admin.list_notifications),
     ("POST", f"{API}/admin/notifications/{{id}}/retry", admin.retry_notification),
     ("GET", f"{API}/admin/audit", admin.audit),
+    ("GET", f"{API}/admin/mail", mail.list_mail),
+    ("GET", f"{API}/admin/mail/{{id}}", mail.get_mail),
 ]
 
 

@@ -158,6 +158,16 @@ SCHEMAS: dict[str, Schema] = {
         "status": {"enum": ["pending", "sending", "sent", "failed"]}, "attempts": INT, "max_attempts": INT,
         "next_attempt_at": TIME, "last_error": nullable(STR), "message_id": STR, "created_at": TIME,
         "sent_at": nullable(TIME)}, ["id", "kind", "recipient", "status"]),
+    "MailSummary": obj({
+        "id": STR, "date": TIME, "from": STR, "to": STR, "subject": STR, "size": INT},
+        ["id", "date", "from", "to", "subject", "size"]),
+    "MailMessage": obj({
+        "id": STR, "date": TIME, "from": STR, "to": STR, "subject": STR, "size": INT,
+        "headers": {"type": "array", "items": {"type": "array", "items": STR, "minItems": 2, "maxItems": 2},
+                    "description": "[name, value] pairs in order"},
+        "text": nullable(STR), "html": {**nullable(STR), "description": "never rendered by the API; the admin page shows it in a sandboxed iframe"},
+        "attachments": {"type": "array", "items": obj({"filename": STR, "content_type": STR, "size": INT})},
+        "truncated": BOOL}, ["id", "date", "from", "to", "subject", "size", "headers", "text", "html", "attachments"]),
     "AuditEntry": obj({
         "seq": INT, "booking_id": UUID, "reference": nullable(STR), "action": STR, "status": STR,
         "service": STR, "resource": STR, "starts_at": TIME, "ends_at": TIME, "old_starts_at": nullable(TIME),
@@ -167,7 +177,7 @@ SCHEMAS: dict[str, Schema] = {
                   ["status"]),
 }
 
-for _name in ("Booking", "User", "ApiToken", "ServiceSummary", "Notification", "AuditEntry"):
+for _name in ("Booking", "User", "ApiToken", "ServiceSummary", "Notification", "AuditEntry", "MailSummary"):
     SCHEMAS[f"{_name}Page"] = page_of(_name)
 
 
@@ -361,6 +371,12 @@ PATHS: dict[str, dict[str, Any]] = {
     f"{API}/admin/audit": {"get": op(
         "The audit trail", _ok(200, ref("AuditEntryPage")), (401, 403, 422),
         params=[q("booking", UUID), *ADMIN_PAGE], auth="admin", tags=ADM)},
+    f"{API}/admin/mail": {"get": op(
+        "Messages saved by the development mail sink (settings.mail_dir), newest first; empty without the directory",
+        _ok(200, ref("MailSummaryPage")), (401, 403, 422), params=ADMIN_PAGE, auth="admin", tags=ADM)},
+    f"{API}/admin/mail/{{id}}": {"get": op(
+        "One message of the mail sink: headers, text and HTML parts, attachments", _ok(200, ref("MailMessage")),
+        (401, 403, 404), params=[p("id")], auth="admin", tags=ADM)},
     f"{API}/live": {"get": {
         "summary": "WebSocket: subscribe to topics (service:<slug>) and receive slot.changed events",
         "description": 'Send {"op":"subscribe","topics":["service:<slug>"],"since":<seq>?}; the server '
