@@ -1,7 +1,9 @@
 // "/admin": resources (weekly hours, closures), services, bookings (filters, CSV),
-// notification outbox (retry) and the audit trail of a booking. Admins only.
+// notification outbox (retry), the audit trail of a booking, and the mail sink
+// (js/pages/admin-mail.js). Admins only.
 import { ApiError, api, download } from "../api.js";
 import { setupPage } from "../layout.js";
+import { mailPanel } from "./admin-mail.js";
 import { allZones, browserZone } from "../time.js";
 import { $, $$, announce, clear, field, formatDateTime, h, money, showFieldErrors, spinner, statusLabel } from "../ui.js";
 
@@ -14,6 +16,7 @@ const TABS = [
   ["bookings", "Bookings"],
   ["notifications", "Notifications"],
   ["audit", "Audit trail"],
+  ["mail", "Mail"],
 ];
 const list = (body) => (Array.isArray(body) ? body : body?.data || body?.items || []);
 const when = (iso) => (iso ? formatDateTime(iso, zone) : "");
@@ -435,7 +438,7 @@ async function auditPanel(panel, booking = "") {
 // ---------------------------------------------------------------- tabs
 
 const PANELS = { resources: resourcesPanel, services: servicesPanel, bookings: bookingsPanel,
-  notifications: notificationsPanel, audit: auditPanel };
+  notifications: notificationsPanel, audit: auditPanel, mail: mailPanel };
 
 async function showTab(name, arg) {
   for (const t of $$('[role="tab"]')) {
