@@ -101,20 +101,21 @@ class SlotCache:
         self.size = size
         self.entries: OrderedDict[SlotKey, tuple[int, float, str]] = OrderedDict()
         self.inflight: dict[tuple[SlotKey, int], asyncio.Task[str]] = {}
+        self.clock = time.monotonic
 
     def lookup(self, key: SlotKey, seq: int) -> tuple[str | None, bool]:
         """(body or None, whether to refresh it)."""
         entry = self.entries.get(key)
         if entry is None or entry[0] < seq:
             return None, True
-        age = time.monotonic() - entry[1]
+        age = self.clock() - entry[1]
         if age > 2 * self.ttl:
             return None, True
         self.entries.move_to_end(key)
         return entry[2], age > self.ttl
 
     def put(self, key: SlotKey, seq: int, body: str) -> None:
-        self.entries[key] = (seq, time.monotonic(), body)
+        self.entries[key] = (seq, self.clock(), body)
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)

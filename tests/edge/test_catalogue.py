@@ -138,18 +138,22 @@ async def test_slot_grid_cache_is_invalidated_by_bookings_and_shared_by_concurre
 async def test_stale_grid_is_served_while_one_query_refreshes_it(client: TestClient[Any, Any]) -> None:
     import asyncio
 
-    from edge.handlers.services import SLOT_CACHE
+    from edge.handlers import services
 
-    cache = client.app[SLOT_CACHE]
-    cache.ttl = 0.05
+    now = [1000.0]
+    cache = client.app[services.SLOT_CACHE]
+    cache.clock = lambda: now[0]  # the cache's clock only; the event loop keeps real time
     url = f"{API}/services/meeting-room/slots"
     params = {"from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z"}
     first = await (await client.get(url, params=params)).text()
-    (key, (_, filled_at, _)), = cache.entries.items()
-    await asyncio.sleep(0.07)  # stale, not expired
+    (key, entry), = cache.entries.items()
+    now[0] += cache.ttl * 1.5  # stale, not expired: served at once, refreshed behind
     assert await (await client.get(url, params=params)).text() == first
-    for _ in range(50):  # the background refresh lands
-        await asyncio.sleep(0.01)
-        if cache.entries[key][1] > filled_at:
+    for _ in range(200):
+        if not cache.inflight:
             break
-    assert cache.entries[key][1] > filled_at and not cache.inflight
+        await asyncio.sleep(0.01)
+    assert cache.entries[key] is not entry and cache.entries[key][1] == now[0]
+    now[0] += cache.ttl * 3  # expired: the next reader waits for a fresh grid
+    assert await (await client.get(url, params=params)).text() == first
+    assert cache.entries[key][1] == now[0]
