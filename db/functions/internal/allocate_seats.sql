@@ -2,10 +2,11 @@
 --
 -- Fast path: a per-(resource, range) cursor, locked with its row, hands out the next
 -- seats in O(1), so a filling session stays fast. Slow path (p_scan, or the cursor ran
--- past the capacity): subtract the union of seats held by overlapping blocking bookings
--- from [1, capacity] and take the first free ones, which fills holes left by
--- cancellations. Returns NULL when not enough seats are free. The exclusion constraint
--- remains the guard: a wrong guess fails with 23P01, never oversells.
+-- past the capacity): take the first free seats of internal.free_seats, which fills
+-- holes left by cancellations. A sold-out session fails fast: once the cursor is
+-- exhausted, a look without the lock that finds too few seats returns at once instead of
+-- queueing every late buyer on the cursor's lock. Returns NULL when not enough seats are
+-- free. The exclusion constraint remains the guard: a wrong guess fails with 23P01.
 CREATE FUNCTION internal.allocate_seats(
     p_resource uuid, p_blocked tstzrange, p_count integer, p_capacity integer,
     p_scan boolean DEFAULT false, p_ignore uuid DEFAULT NULL
@@ -21,6 +22,12 @@ DECLARE
     v_result int4multirange := '{}';
     v_step integer := CASE WHEN p_scan THEN 0 ELSE p_count END;
 BEGIN
+    SELECT next_seat INTO v_next FROM booking.seat_cursors WHERE resource_id = p_resource AND during = p_blocked;
+    IF (p_scan OR v_next + p_count - 1 > p_capacity)
+       AND booking.multirange_size(internal.free_seats(p_resource, p_blocked, p_capacity, p_ignore)) < p_count THEN
+        RETURN NULL;
+    END IF;
+
     -- One statement takes the cursor's row lock (so buyers of one session take turns and
     -- never pick the same seats) and, on the fast path, advances it. A cursor pushed past
     -- the capacity just means "exhausted": the scan below decides from then on.
@@ -32,16 +39,7 @@ BEGIN
         RETURN int4multirange(int4range(v_next, v_next + p_count));
     END IF;
 
-    SELECT int4multirange(int4range(1, p_capacity + 1)) - coalesce(range_agg(x.seat), '{}')
-      INTO v_free
-      FROM booking.bookings b
-      CROSS JOIN LATERAL unnest(b.seats) AS x(seat)
-     WHERE b.resource_id = p_resource
-       AND b.status IN ('held', 'pending', 'confirmed')
-       AND b.blocked && p_blocked
-       AND NOT (b.status = 'held' AND b.hold_expires_at <= now())
-       AND b.id IS DISTINCT FROM p_ignore;
-
+    v_free := internal.free_seats(p_resource, p_blocked, p_capacity, p_ignore);
     FOR v_range IN SELECT r FROM unnest(v_free) AS r ORDER BY lower(r) LOOP
         v_take := least(v_need, upper(v_range) - lower(v_range));
         v_result := v_result + int4multirange(int4range(lower(v_range), lower(v_range) + v_take));
