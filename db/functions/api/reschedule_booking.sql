@@ -77,15 +77,7 @@ BEGIN
     END LOOP;
 
     IF NOT v_open THEN
-        IF p_resource IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM booking.service_resources WHERE service_id = v_service.id AND resource_id = p_resource
-        ) THEN
-            PERFORM internal.fail_not_found('resource');
-        END IF;
-        IF v_closed THEN
-            PERFORM internal.fail_invalid('starts_at', 'falls in a closure of the resource');
-        END IF;
-        PERFORM internal.fail_invalid('starts_at', 'is outside the opening hours');
+        PERFORM internal.fail_not_open(v_service.id, p_resource, v_closed);
     END IF;
     PERFORM internal.conflict(v_service, p_new_start, v_booking.seat_count,
         format('slot %s is no longer available', p_new_start));

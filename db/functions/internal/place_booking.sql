@@ -97,15 +97,7 @@ BEGIN
     END LOOP;
 
     IF NOT v_open THEN
-        IF p_resource IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM booking.service_resources WHERE service_id = p_service.id AND resource_id = p_resource
-        ) THEN
-            PERFORM internal.fail_not_found('resource');
-        END IF;
-        IF v_closed THEN
-            PERFORM internal.fail_invalid('starts_at', 'falls in a closure of the resource');
-        END IF;
-        PERFORM internal.fail_invalid('starts_at', 'is outside the opening hours');
+        PERFORM internal.fail_not_open(p_service.id, p_resource, v_closed);
     END IF;
     IF v_largest < p_seats THEN
         -- no resource could ever seat that many: an invalid request, not a taken slot
