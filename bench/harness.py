@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import resource
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import psycopg
 from psycopg.conninfo import make_conninfo
 
@@ -94,6 +100,53 @@ class BenchContext:
         params = psycopg.conninfo.conninfo_to_dict(owner_url)
         params.update(user="booker_app", password="booker_app")
         return make_conninfo(**params)  # type: ignore[arg-type]
+
+
+def raise_fd_limit(need: int) -> None:
+    """Raise this process's open-file limit (inherited by the edge it starts) to `need`."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(need, hard), hard))
+
+
+@asynccontextmanager
+async def edge_process(database_url: str, extra_env: dict[str, str] | None = None) -> AsyncIterator[str]:
+    """`booker serve` as its own process on a free loopback port; yields its base URL once
+    /ready answers 200, and stops the process on exit."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "BOOKER_ENV": "development",
+           "BOOKER_LOG_LEVEL": "warning", "BOOKER_HOST": "127.0.0.1", "BOOKER_PORT": str(port),
+           **(extra_env or {})}
+    booker = str(Path(sys.executable).with_name("booker"))
+    edge = await asyncio.create_subprocess_exec(
+        booker, "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_ready(base)
+        yield base
+    finally:
+        edge.terminate()
+        try:
+            await asyncio.wait_for(edge.wait(), 15)
+        except TimeoutError:
+            edge.kill()
+            await edge.wait()
+
+
+async def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 30
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"{base}/ready") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the edge did not become ready within 30 s")
+            await asyncio.sleep(0.2)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -19,18 +19,14 @@ import asyncio
 import datetime as dt
 import json
 import os
-import resource
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import aiohttp
 import psycopg
 
-from bench.harness import BenchContext, Row, free_port, percentile
+from bench.harness import BenchContext, Row, edge_process, percentile, raise_fd_limit
 
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "8"))
 BOOKINGS = int(os.environ.get("BENCH_HTTP_BOOKINGS", "800"))  # per transport, distinct slots
@@ -46,55 +42,18 @@ def run(ctx: BenchContext) -> list[Row]:
     return asyncio.run(_run(ctx))
 
 
-def _raise_fd_limit(need: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < need:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(need, hard), hard))
-
-
 async def _run(ctx: BenchContext) -> list[Row]:
-    _raise_fd_limit(STORM * 2 + 512)
+    raise_fd_limit(STORM * 2 + 512)
     owner = ctx.new_database()
     rooms = _setup_rooms(owner, "bench-http", CLIENTS) + _setup_rooms(owner, "bench-sql", CLIENTS)
     _load_existing(owner, EXISTING)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": ctx.app_url(owner), "BOOKER_ENV": "development",
-           "BOOKER_LOG_LEVEL": "warning", "BOOKER_HOST": "127.0.0.1", "BOOKER_PORT": str(port),
-           "BOOKER_DB_POOL_SIZE": os.environ.get("BENCH_HTTP_POOL", "16")}
-    booker = str(Path(sys.executable).with_name("booker"))
-    edge = await asyncio.create_subprocess_exec(
-        booker, "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await _wait_healthy(base)
+    pool = os.environ.get("BENCH_HTTP_POOL", "16")
+    async with edge_process(ctx.app_url(owner), {"BOOKER_DB_POOL_SIZE": pool}) as base:
         rows: list[Row] = []
         rows += await _throughput(base, ctx.app_url(owner), rooms)
         rows += await _storm(base, owner)
         rows += await _slots(base)
         return rows
-    finally:
-        edge.terminate()
-        try:
-            await asyncio.wait_for(edge.wait(), 15)
-        except TimeoutError:
-            edge.kill()
-            await edge.wait()
-
-
-async def _wait_healthy(base: str) -> None:
-    deadline = time.monotonic() + 30
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.get(f"{base}/ready") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the edge did not become ready within 30 s")
-            await asyncio.sleep(0.2)
 
 
 # -- set-up -----------------------------------------------------------------------------------------

@@ -18,17 +18,12 @@ import asyncio
 import datetime as dt
 import json
 import os
-import resource
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import psycopg
 
-from bench.harness import BenchContext, Row, free_port, percentile
+from bench.harness import BenchContext, Row, edge_process, percentile, raise_fd_limit
 
 CLIENTS = int(os.environ.get("BENCH_LIVE_CLIENTS", "1000"))
 CHANGES = int(os.environ.get("BENCH_LIVE_CHANGES", "40"))  # measured commits (bookings, cancellations)
@@ -42,47 +37,11 @@ def run(ctx: BenchContext) -> list[Row]:
     return asyncio.run(_run(ctx))
 
 
-def _raise_fd_limit(need: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < need:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(need, hard), hard))
-
-
 async def _run(ctx: BenchContext) -> list[Row]:
-    _raise_fd_limit(CLIENTS * 2 + 512)  # inherited by the edge process too
+    raise_fd_limit(CLIENTS * 2 + 512)  # inherited by the edge process too
     owner = ctx.new_database()
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": ctx.app_url(owner), "BOOKER_ENV": "development",
-           "BOOKER_LOG_LEVEL": "warning", "BOOKER_HOST": "127.0.0.1", "BOOKER_PORT": str(port)}
-    booker = str(Path(sys.executable).with_name("booker"))
-    edge = await asyncio.create_subprocess_exec(
-        booker, "serve", "--host", "127.0.0.1", "--port", str(port), env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        await _wait_healthy(f"http://127.0.0.1:{port}")
-        return await _measure(port, owner)
-    finally:
-        edge.terminate()
-        try:
-            await asyncio.wait_for(edge.wait(), 15)
-        except TimeoutError:
-            edge.kill()
-            await edge.wait()
-
-
-async def _wait_healthy(base: str) -> None:
-    deadline = time.monotonic() + 30
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.get(f"{base}/health") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the edge did not start within 30 s")
-            await asyncio.sleep(0.2)
+    async with edge_process(ctx.app_url(owner)) as base:
+        return await _measure(int(base.rsplit(":", 1)[1]), owner)
 
 
 async def _measure(port: int, owner: str) -> list[Row]:
