@@ -124,13 +124,8 @@ BEGIN
         SELECT CASE
                    WHEN NOT p_count_seats THEN NULL
                    WHEN res.capacity = 1 THEN CASE WHEN busy.blocked && b.blocked THEN 1 ELSE 0 END
-                   ELSE (SELECT coalesce(booking.multirange_size(range_agg(x.seat)), 0)
-                           FROM booking.bookings bk
-                          CROSS JOIN LATERAL unnest(bk.seats) AS x(seat)
-                          WHERE bk.resource_id = sl.resource_id
-                            AND bk.status IN ('held', 'pending', 'confirmed')
-                            AND bk.blocked && b.blocked
-                            AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now()))
+                   ELSE res.capacity - booking.multirange_size(
+                            internal.free_seats(sl.resource_id, b.blocked, res.capacity))
                END AS seats
     ) taken;
 END
