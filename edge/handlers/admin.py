@@ -178,9 +178,23 @@ def _rules(body: dict[str, Any]) -> list[dict[str, Any]]:
         errors.update(f.errors)
         out.append({"weekday": weekday, "start": start, "end": end,
                     "valid_from": valid_from, "valid_until": valid_until})
+    if not errors:
+        errors = _overlaps(out)
     if errors:
         raise invalid(errors)
     return out
+
+
+def _overlaps(rules: list[dict[str, Any]]) -> dict[str, str]:
+    """Two rules of one weekday whose hours and validity periods both overlap are a mistake, not a union."""
+    low, high = dt.date.min, dt.date.max
+    for i, a in enumerate(rules):
+        for b in rules[:i]:
+            if (a["weekday"] == b["weekday"] and a["start"] < b["end"] and b["start"] < a["end"]
+                    and (a["valid_from"] or low) <= (b["valid_until"] or high)
+                    and (b["valid_from"] or low) <= (a["valid_until"] or high)):
+                return {f"rules[{i}]": "overlaps another rule of the same weekday"}
+    return {}
 
 
 async def put_rules(request: web.Request) -> web.Response:

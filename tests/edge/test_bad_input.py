@@ -1,0 +1,121 @@
+"""Bad input never reaches a 500 or a half-written row: every case answers 4xx problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from tests.edge.conftest import Users
+
+API = "/api/v1"
+
+
+async def _problem(resp: Any, *statuses: int, field: str | None = None) -> dict[str, Any]:
+    text = await resp.text()
+    assert resp.status in statuses, (resp.method, str(resp.url), resp.status, text)
+    assert resp.content_type == "application/problem+json", text
+    body: dict[str, Any] = await resp.json()
+    if field is not None:
+        assert field in body.get("errors", {}), body
+    return body
+
+
+async def test_bad_paths_and_queries(client: TestClient[Any, Any], users: Users) -> None:
+    h = users.headers("admin")
+    for path in ("/bookings/not-a-uuid", "/admin/resources/42", "/admin/services/x%00y",
+                 "/admin/resources/nope/closures"):
+        await _problem(await client.get(API + path, headers=h), 404)
+    for query, field in (("page=-1", "page"), ("page=99999999999999999999", "page"), ("limit=0", "limit"),
+                         ("limit=100000", "limit"), ("page=abc", "page"), ("from=yesterday", "from"),
+                         ("from=2026-05-04T09:00:00", "from"), ("status=bogus", "status")):
+        await _problem(await client.get(f"{API}/admin/bookings?{query}", headers=h), 422, field=field)
+        await _problem(await client.get(f"{API}/me/bookings?{query}", headers=h), 422, field=field)
+    await _problem(await client.get(f"{API}/services?limit=1000"), 422, field="limit")
+    await _problem(await client.get(f"{API}/services?page=-5"), 422, field="page")
+    await _problem(await client.get(f"{API}/services/consultation/slots?from=x"), 422, field="from")
+    await _problem(await client.get(f"{API}/admin/audit?booking=zz", headers=h), 422, field="booking")
+
+
+async def test_bad_booking_bodies(client: TestClient[Any, Any], users: Users) -> None:
+    h = users.headers("member")
+    await _problem(await client.post(f"{API}/bookings", headers=h, json=[1, 2]), 422, field="body")
+    await _problem(await client.post(f"{API}/bookings", headers=h, data="{nope"), 400)
+    for body, field in (({"service": 5, "starts_at": "2030-01-01T09:00:00Z"}, "service"),
+                        ({"service": "consultation", "starts_at": 12}, "starts_at"),
+                        ({"service": "consultation", "starts_at": "2030-13-01T09:00:00Z"}, "starts_at"),
+                        ({"service": "consultation", "starts_at": "2030-01-01T09:00:00Z", "seats": "2"},
+                         "seats"),
+                        ({"service": "consultation", "starts_at": "2030-01-01T09:00:00Z", "seats": -1},
+                         "seats"),
+                        ({"service": "consultation", "starts_at": "2030-01-01T09:00:00Z", "resource": "x"},
+                         "resource"),
+                        ({"service": "consultation", "starts_at": "2030-01-01T09:00:00Z", "attendee": []},
+                         "attendee"),
+                        ({"service": "consultation", "starts_at": "2030-01-01T09:00:00Z", "metadata": "x"},
+                         "metadata"),
+                        ({"service": "consultation", "starts_at": "2030-01-01T09:00:00Z", "hold": "x"},
+                         "hold")):
+        await _problem(await client.post(f"{API}/bookings", headers=h, json=body), 422, field=field)
+    await _problem(await client.post(f"{API}/holds", json={"service": "consultation",
+                                                            "starts_at": "2030-01-01T09:00:00Z",
+                                                            "seats": 10**12}), 422, field="seats")
+    await _problem(await client.patch(f"{API}/bookings/00000000-0000-0000-0000-000000000000", headers=h,
+                                      json={"starts_at": "soon"}), 404, 422)
+
+
+async def test_bad_admin_writes(client: TestClient[Any, Any], users: Users) -> None:
+    h = users.headers("admin")
+    res = f"{API}/admin/resources"
+    for body, field in (({"slug": "r1", "name": "R", "timezone": "Mars/Olympus"}, "timezone"),
+                        ({"slug": "r1", "name": "R", "timezone": "UTC", "capacity": 0}, "capacity"),
+                        ({"slug": "r1", "name": "R", "timezone": "UTC", "capacity": "3"}, "capacity"),
+                        ({"slug": "R 1", "name": "R", "timezone": "UTC"}, "slug"),
+                        ({"slug": "r1", "name": "R", "timezone": "UTC", "owner": 5}, "owner"),
+                        ({"slug": "r1", "name": "R", "timezone": "UTC", "owner": "no@example.com"}, "owner"),
+                        ({"slug": "r1", "name": "R", "timezone": "UTC", "kind": "spaceship"}, "kind")):
+        await _problem(await client.post(res, headers=h, json=body), 422, field=field)
+    await _problem(await client.post(res, headers=h, json="x"), 422, field="body")
+    resp = await client.post(res, headers=h, json={"slug": "r1", "name": "R", "timezone": "UTC"})
+    assert resp.status == 201, await resp.text()
+    rid = (await resp.json())["id"]
+    await _problem(await client.patch(f"{res}/{rid}", headers=h, json={"timezone": "Nowhere/Else"}), 422,
+                   field="timezone")
+    await _problem(await client.patch(f"{res}/{rid}", headers=h, json={"name": None}), 422)
+    rules = f"{res}/{rid}/rules"
+    for body in ({"rules": "x"}, {"rules": [1]},
+                 {"rules": [{"weekday": 8, "start": "09:00", "end": "10:00"}]},
+                 {"rules": [{"weekday": 1, "start": "10:00", "end": "09:00"}]},
+                 {"rules": [{"weekday": 1, "start": "09:00", "end": "12:00"},
+                            {"weekday": 1, "start": "11:00", "end": "13:00"}]},
+                 {"rules": [{"weekday": 1, "start": "09:00", "end": "12:00", "valid_from": "2026-05-04",
+                             "valid_until": "2026-05-01"}]},
+                 {"rules": [{"weekday": 1, "start": "9am", "end": "12:00"}]}, [1]):
+        await _problem(await client.put(rules, headers=h, json=body), 422)
+    closures = f"{res}/{rid}/closures"
+    for body in ({"starts_at": "2030-01-02T00:00:00Z", "ends_at": "2030-01-01T00:00:00Z"},
+                 {"starts_at": "x", "ends_at": "2030-01-01T00:00:00Z"}, {"starts_at": 5}):
+        await _problem(await client.post(closures, headers=h, json=body), 422)
+    svc = f"{API}/admin/services"
+    for body, field in (({"slug": "s1", "name": "S", "duration_minutes": 0}, "duration_minutes"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": "60"}, "duration_minutes"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "price": -1}, "price"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "price": "abc"}, "price"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "currency": "euro"}, "currency"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "resources": "r1"}, "resources"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "resources": ["ghost"]},
+                         "resources"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "starts_at": "x"}, "starts_at"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "visibility": "secret"},
+                         "visibility"),
+                        ({"slug": "s1", "name": "S", "duration_minutes": 60, "max_seats_per_booking": 0},
+                         "max_seats_per_booking")):
+        await _problem(await client.post(svc, headers=h, json=body), 422, field=field)
+    # a failed create leaves no half-written service behind
+    listed = await (await client.get(svc, headers=h)).json()
+    assert all(s["slug"] != "s1" for s in listed["data"])
+    await _problem(await client.patch(f"{svc}/00000000-0000-0000-0000-000000000000", headers=h,
+                                      json={"name": "x"}), 404)
+    await _problem(await client.post(f"{API}/admin/notifications/abc/retry", headers=h), 404)
+    huge = "99999999999999999999999"
+    await _problem(await client.post(f"{API}/admin/notifications/{huge}/retry", headers=h), 404)
