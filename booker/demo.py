@@ -81,6 +81,34 @@ def _window(day: dt.date, start: str, end: str, zone: str) -> tuple[dt.datetime,
     )
 
 
+def _session(
+    slug: str,
+    name: str,
+    window: tuple[dt.datetime, dt.datetime],
+    *,
+    seats: int,
+    price: str,
+    resource: str,
+    description: str,
+) -> dict[str, object]:
+    """A service held once, in a fixed window at one venue: one slot as long as the window,
+    at the venue resource's location."""
+    minutes = int((window[1] - window[0]).total_seconds()) // 60
+    venue = next(r[7] for r in RESOURCES if r[0] == resource)
+    return dict(
+        slug=slug,
+        name=name,
+        duration=minutes,
+        step=minutes,
+        price=price,
+        seats=seats,
+        window=window,
+        venue=venue,
+        description=description,
+        resources=[resource],
+    )
+
+
 def is_empty(conn: psycopg.Connection) -> bool:
     row = conn.execute(
         "SELECT NOT EXISTS (SELECT 1 FROM booking.users) AND NOT EXISTS (SELECT 1 FROM booking.services)"
@@ -129,8 +157,6 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
                         (row[0], weekday, hours[0], hours[1]),
                     )
 
-        concert = _window(_next_weekday(today, 5), "19:00", "21:00", "Europe/Berlin")
-        workshop = _window(_next_weekday(today, 6, at_least_days=8), "10:00", "13:00", "Europe/Berlin")
         services = [
             dict(
                 slug="consultation",
@@ -152,29 +178,23 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
                 description="A meeting room for up to 8 people, in Berlin or New York.",
                 resources=["room-berlin", "room-nyc"],
             ),
-            dict(
-                slug="limited-concert",
-                name="Limited concert",
-                duration=120,
-                step=120,
-                price="49.00",
+            _session(
+                "limited-concert",
+                "Limited concert",
+                _window(_next_weekday(today, 5), "19:00", "21:00", "Europe/Berlin"),
                 seats=2,
-                window=concert,
-                venue="The Hall, Berlin",
+                price="49.00",
+                resource="venue-hall",
                 description="An intimate evening concert. Only two seats.",
-                resources=["venue-hall"],
             ),
-            dict(
-                slug="workshop",
-                name="Saturday workshop",
-                duration=180,
-                step=180,
-                price="120.00",
+            _session(
+                "workshop",
+                "Saturday workshop",
+                _window(_next_weekday(today, 6, at_least_days=8), "10:00", "13:00", "Europe/Berlin"),
                 seats=4,
-                window=workshop,
-                venue="Studio 3, Berlin",
+                price="120.00",
+                resource="workshop-studio",
                 description="A hands-on three-hour workshop, 20 seats.",
-                resources=["workshop-studio"],
             ),
             dict(
                 slug="expert-call",
