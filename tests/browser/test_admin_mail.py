@@ -4,16 +4,16 @@ written to settings.mail_dir as the sink writes them; the HTML part runs no scri
 from __future__ import annotations
 
 import functools
-import uuid
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from aiosmtpd.smtp import Envelope
 from playwright.sync_api import expect
 from psycopg.rows import dict_row
 
-from booker import demo
+from booker import demo, mailsink
 from booker.settings import Settings
 from tests.browser import conftest
 from tests.browser.conftest import SECRET, Pages
@@ -29,11 +29,13 @@ def mail_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
-def save(directory: Path, name: str, raw: bytes, rcpt: str) -> None:
-    """As booker/mailsink.py saves a message: the envelope in X-Sink-* headers on top."""
-    directory.mkdir(exist_ok=True)
-    head = f"X-Sink-Mail-From: bookings@booker.test\r\nX-Sink-Rcpt-To: {rcpt}\r\n".encode()
-    (directory / f"{name}-{uuid.uuid4().hex[:8]}.eml").write_bytes(head + raw)
+def save(directory: Path, raw: bytes, rcpt: str) -> None:
+    """Save a message with the mail sink's own handler (booker/mailsink.py), as if it came over SMTP."""
+    envelope = Envelope()
+    envelope.mail_from = "bookings@booker.test"
+    envelope.rcpt_tos = [rcpt]
+    envelope.original_content = raw
+    mailsink.SaveToDirectory(directory)._write(envelope)
 
 
 def test_admin_reads_the_mail_sink(pages: Pages, demo_url: str, mail_dir: Path) -> None:
@@ -45,13 +47,13 @@ def test_admin_reads_the_mail_sink(pages: Pages, demo_url: str, mail_dir: Path) 
                   (start["starts_at"], '{"name": "Mo Mail", "email": "mo@example.org"}'))
         rows: list[dict[str, Any]] = c.execute("SELECT * FROM booking.notification_log").fetchall()
     confirmation = next(r for r in rows if r["kind"] == "customer_confirmed")
-    save(mail_dir, "20260101T000000.000001", render(confirmation, "Booker <bookings@booker.test>",
-                                                     "http://127.0.0.1", SECRET), "mo@example.org")
+    save(mail_dir, render(confirmation, "Booker <bookings@booker.test>", "http://127.0.0.1", SECRET),
+         "mo@example.org")
     evil = (b"From: x@example.org\r\nTo: admin@example.com\r\nSubject: Evil\r\nMIME-Version: 1.0\r\n"
             b"Content-Type: text/html; charset=utf-8\r\n\r\n"
             b"<p id=evil>hello</p>"
             b"<script>document.body.dataset.ran = 'yes'; parent.document.title = 'pwned'</script>\r\n")
-    save(mail_dir, "20260101T000000.000002", evil, "admin@example.com")
+    save(mail_dir, evil, "admin@example.com")
     (mail_dir / "20260101T000000.000002").touch()  # not an .eml: not listed
 
     page = pages.new()
