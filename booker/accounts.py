@@ -30,17 +30,18 @@ def read_password() -> str:
 
 def create_admin(database_url: str, email: str, password: str, name: str | None = None) -> bool:
     """Insert an admin, or promote the existing account and set its password. True if created."""
+    password_hash = hash_password(password)
     with psycopg.connect(database_url) as conn, conn.transaction():
         row = conn.execute(
             "UPDATE booking.users SET role = 'admin', password_hash = %s, disabled_at = NULL, "
             "updated_at = now() WHERE lower(email) = lower(%s) RETURNING id",
-            (hash_password(password), email),
+            (password_hash, email),
         ).fetchone()
         if row:
             return False
         conn.execute("INSERT INTO booking.users (email, name, role, password_hash) "
                      "VALUES (%s, %s, 'admin', %s)",
-                     (email, name or email.split("@", 1)[0], hash_password(password)))
+                     (email, name or email.split("@", 1)[0], password_hash))
         return True
 
 

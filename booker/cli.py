@@ -7,17 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from booker import ROOT
-
 
 def _database_url(args: argparse.Namespace) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
     from booker.cluster import Cluster
+    from booker.settings import load_or_exit
 
-    cluster = Cluster(Path(os.environ.get("BOOKER_VAR", ROOT / "var")),
-                      int(os.environ.get("BOOKER_PG_PORT", "54329")))
+    settings = load_or_exit()  # BOOKER_VAR and BOOKER_PG_PORT, parsed (and checked) in one place
+    cluster = Cluster(Path(settings.var_dir), settings.pg_port)
     if not cluster.running():
         sys.exit("no DATABASE_URL and the embedded cluster is not running: start it with `booker up`")
     return cluster.url

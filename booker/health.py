@@ -17,6 +17,7 @@ import urllib.request
 import psycopg
 
 from booker.settings import load_or_exit
+from worker import queries
 
 
 def check_edge(port: int) -> str | None:
@@ -32,8 +33,8 @@ def check_edge(port: int) -> str | None:
 def check_worker(database_url: str) -> str | None:
     try:
         with psycopg.connect(database_url, connect_timeout=3) as conn:
-            row = conn.execute("SELECT count(*) FROM pg_stat_activity "
-                               "WHERE application_name = 'booker-worker-listen'").fetchone()
+            row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                               (queries.LISTENER_NAME,)).fetchone()
     except psycopg.Error as exc:
         return f"database: {str(exc).strip().splitlines()[0]}"
     return None if row and row[0] > 0 else "no worker is listening for notification_ready"

@@ -86,7 +86,7 @@ class Worker:
 
     async def run(self, *, until_idle: bool = False) -> None:
         """Work until stop() (or, with until_idle, until no row is due)."""
-        listener = None if until_idle else asyncio.create_task(self._listen(), name="booker-worker-listen")
+        listener = None if until_idle else asyncio.create_task(self._listen(), name=queries.LISTENER_NAME)
         outbox: Outbox | None = None
         delay = 0.5
         try:
@@ -219,7 +219,7 @@ class Worker:
         while not self.stopping:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self.url, autocommit=True, application_name="booker-worker-listen"
+                    self.url, autocommit=True, application_name=queries.LISTENER_NAME
                 ) as conn:
                     await conn.execute(queries.LISTEN)
                     delay = 0.5

@@ -3,6 +3,9 @@ so the worker's role (booker_app) needs nothing beyond EXECUTE on schema api."""
 
 LISTEN = "LISTEN notification_ready"
 
+# application_name of the LISTEN connection (booker healthcheck worker looks for it in pg_stat_activity)
+LISTENER_NAME = "booker-worker-listen"
+
 KEEPALIVE = "SELECT 1"
 
 # -> rows of booking.notification_log, now leased to the worker
