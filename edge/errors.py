@@ -157,7 +157,25 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
     return Problem(500, "an unexpected error occurred")
 
 
+# Constraints whose name does not spell the request field they guard.
+CONSTRAINT_FIELDS: dict[str, str] = {
+    "services_duration_check": "duration_minutes",
+    "services_slot_step_check": "slot_step_minutes",
+    "services_buffers_check": "buffer_before_minutes",
+    "services_notice_check": "min_notice_minutes",
+    "services_seats_check": "max_seats_per_booking",
+    "services_fixed_window_check": "starts_at",
+    "availability_rules_weekday_check": "rules",
+    "availability_rules_times_check": "rules",
+    "availability_rules_grid_check": "rules",
+    "availability_rules_validity_check": "rules",
+    "closures_during_check": "ends_at",
+}
+
+
 def _constraint_field(name: str | None) -> str:
+    if name in CONSTRAINT_FIELDS:
+        return CONSTRAINT_FIELDS[name]
     if name:
         m = _CONSTRAINT_FIELD.match(name)
         if m:

@@ -71,7 +71,7 @@ async def create_booking(request: web.Request) -> web.Response:
     hold = f.ident("hold")
     starts_at = f.instant("starts_at", required=hold is None)
     resource = f.text("resource", max_len=200)
-    seats = f.integer("seats", default=1, lo=1, hi=1000)
+    seats = f.integer("seats", default=1, lo=1, hi=2**31 - 1)  # the service's limit: the database's rule
     notes = f.text("notes", max_len=2000)
     metadata = f.object("metadata")
     attendee = _attendee(f, f.object("attendee"), guest=principal is None)
@@ -102,7 +102,7 @@ async def create_hold(request: web.Request) -> web.Response:
     service = f.text("service", required=True, max_len=200)
     starts_at = f.instant("starts_at", required=True)
     resource = f.text("resource", max_len=200)
-    seats = f.integer("seats", default=1, lo=1, hi=1000)
+    seats = f.integer("seats", default=1, lo=1, hi=2**31 - 1)  # the service's limit: the database's rule
     minutes = f.integer("minutes", default=10, lo=1, hi=60)
     f.check()
     row = await db.query_one(

@@ -119,3 +119,27 @@ async def test_bad_admin_writes(client: TestClient[Any, Any], users: Users) -> N
     await _problem(await client.post(f"{API}/admin/notifications/abc/retry", headers=h), 404)
     huge = "99999999999999999999999"
     await _problem(await client.post(f"{API}/admin/notifications/{huge}/retry", headers=h), 404)
+
+
+async def test_database_rules_name_the_field(client: TestClient[Any, Any], users: Users) -> None:
+    """Grid, ranges and seat limits live in the database; its refusal still names the request field."""
+    h = users.headers("admin")
+    svc = f"{API}/admin/services"
+    for body, field in (({"slug": "s2", "name": "S", "duration_minutes": 50}, "duration_minutes"),
+                        ({"slug": "s2", "name": "S", "duration_minutes": 0}, "duration_minutes"),
+                        ({"slug": "s2", "name": "S", "duration_minutes": 60, "slot_step_minutes": 10},
+                         "slot_step_minutes"),
+                        ({"slug": "s2", "name": "S", "duration_minutes": 60, "max_seats_per_booking": 5000},
+                         "max_seats_per_booking")):
+        await _problem(await client.post(svc, headers=h, json=body), 422, field=field)
+    resp = await client.post(f"{API}/admin/resources", headers=h,
+                             json={"slug": "r2", "name": "R", "timezone": "UTC"})
+    rules = f"{API}/admin/resources/{(await resp.json())['id']}/rules"
+    for rule in ({"weekday": 1, "start": "09:10", "end": "10:00"},
+                 {"weekday": 9, "start": "09:00", "end": "10:00"},
+                 {"weekday": 1, "start": "10:00", "end": "09:00"}):
+        await _problem(await client.put(rules, headers=h, json={"rules": [rule]}), 422, field="rules")
+    await _problem(await client.post(f"{API}/admin/resources", headers=h, json={
+        "slug": "r3", "name": "R", "timezone": "UTC", "capacity": 10**6}), 422, field="capacity")
+    await _problem(await client.post(f"{API}/bookings", headers=users.headers("member"), json={
+        "service": "consultation", "starts_at": "2030-01-07T09:00:00Z", "seats": 5000}), 409, 422)
