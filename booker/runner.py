@@ -156,8 +156,8 @@ def demo_admin_present(url: str) -> bool:
     return row is not None
 
 
-def mail_sink_wanted(args: argparse.Namespace) -> bool:
-    return not args.no_mail_sink and os.environ.get("SMTP_HOST", "") in LOOPBACK
+def mail_sink_wanted(args: argparse.Namespace, settings: Settings) -> bool:
+    return not args.no_mail_sink and settings.smtp_host in LOOPBACK
 
 
 def write_state(settings: Settings, children: list[Child], cluster_pid: int | None) -> Path:
@@ -194,7 +194,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
     from booker import demo, migrate
     from booker.cluster import Cluster
 
-    sink = mail_sink_wanted(args)
+    sink = mail_sink_wanted(args, settings)
     if not args.once:
         if port_taken(settings.host, settings.port):
             raise RuntimeError(f"BOOKER_PORT={settings.port} is taken by another program; "

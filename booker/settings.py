@@ -157,10 +157,12 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         values["mail_dir"] = os.path.join(str(values["var_dir"]), "mail")
     if "BOOKER_DB_POOL_SIZE" in env:
         try:
-            values["db_pool_size"] = int(env["BOOKER_DB_POOL_SIZE"])
-            if not 1 <= int(env["BOOKER_DB_POOL_SIZE"]) <= 200:
-                raise ValueError
+            size = int(env["BOOKER_DB_POOL_SIZE"])
         except ValueError:
+            size = 0
+        if 1 <= size <= 200:
+            values["db_pool_size"] = size
+        else:
             problems.append("BOOKER_DB_POOL_SIZE must be a whole number from 1 to 200")
     if "BOOKER_LOG_FORMAT" in env:
         if env["BOOKER_LOG_FORMAT"] not in ("auto", "json", "text"):
