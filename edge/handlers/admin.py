@@ -71,6 +71,34 @@ def _resource_fields(f: Fields, creating: bool) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None or k in f.data}
 
 
+async def _resource_values(request: web.Request, *, creating: bool) -> dict[str, Any]:
+    """The columns a create or update of a resource writes, the owner's email resolved to owner_id."""
+    f = Fields(await read_json(request))
+    values = _resource_fields(f, creating)
+    f.check()
+    has_owner, owner = await _owner_id(request, f)
+    if has_owner:
+        values["owner_id"] = owner
+    return values
+
+
+async def _deactivate(request: web.Request, table: str, what: str) -> Any:
+    """Set active = false: bookings keep pointing at the row, no new slots are offered. Returns its id."""
+    row_id = path_uuid(request, what=what)
+    row = await db.query_one(request, sql.SQL("UPDATE booking.{} SET active = false, updated_at = now() "
+                                              "WHERE id = %s RETURNING id").format(sql.Identifier(table)),
+                             (row_id,))
+    if row is None:
+        raise not_found(what)
+    return row_id
+
+
+def _page_of(rows: list[dict[str, Any]], page: int, limit: int) -> dict[str, Any]:
+    """Rows that carry count(*) OVER () AS total, as one page."""
+    total = int(rows[0]["total"]) if rows else 0
+    return paginated([{k: v for k, v in r.items() if k != "total"} for r in rows], total, page, limit)
+
+
 async def _owner_id(request: web.Request, f: Fields) -> tuple[bool, Any]:
     if "owner" not in f.data:
         return False, None
@@ -113,12 +141,7 @@ def _set_clause(values: dict[str, Any]) -> sql.Composable:
 
 async def create_resource(request: web.Request) -> web.Response:
     await require_admin(request)
-    f = Fields(await read_json(request))
-    values = _resource_fields(f, creating=True)
-    f.check()
-    has_owner, owner = await _owner_id(request, f)
-    if has_owner:
-        values["owner_id"] = owner
+    values = await _resource_values(request, creating=True)
     query = sql.SQL("INSERT INTO booking.resources ({}) VALUES ({}) RETURNING id").format(
         sql.SQL(", ").join(map(sql.Identifier, values)), sql.SQL(", ").join(map(sql.Placeholder, values)))
     row = await db.query_one(request, query, values)
@@ -130,12 +153,7 @@ async def create_resource(request: web.Request) -> web.Response:
 async def update_resource(request: web.Request) -> web.Response:
     await require_admin(request)
     resource_id = path_uuid(request, what="resource")
-    f = Fields(await read_json(request))
-    values = _resource_fields(f, creating=False)
-    f.check()
-    has_owner, owner = await _owner_id(request, f)
-    if has_owner:
-        values["owner_id"] = owner
+    values = await _resource_values(request, creating=False)
     if values:
         query = sql.SQL("UPDATE booking.resources SET {}, updated_at = now() "
                         "WHERE id = {} RETURNING id").format(
@@ -148,12 +166,7 @@ async def update_resource(request: web.Request) -> web.Response:
 async def delete_resource(request: web.Request) -> web.Response:
     """Deactivate: bookings keep pointing at it, no new slots are offered."""
     await require_admin(request)
-    resource_id = path_uuid(request, what="resource")
-    row = await db.query_one(request, "UPDATE booking.resources SET active = false, updated_at = now() "
-                                      "WHERE id = %s RETURNING id", (resource_id,))
-    if row is None:
-        raise not_found("resource")
-    return json_response(await _resource(request, resource_id))
+    return json_response(await _resource(request, await _deactivate(request, "resources", "resource")))
 
 
 def _rules(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -309,9 +322,11 @@ async def _service(request: web.Request, service_id: Any) -> dict[str, Any]:
             sql.SQL(SERVICE_JSON)), (service_id,))
     if row is None:
         raise not_found("service")
-    service: dict[str, Any] = row["service"]
-    service["link"] = f"{request.app[db.SETTINGS].public_url}/book/{service['slug']}"
-    return service
+    return _with_link(request, row["service"])
+
+
+def _with_link(request: web.Request, service: dict[str, Any]) -> dict[str, Any]:
+    return {**service, "link": f"{request.app[db.SETTINGS].public_url}/book/{service['slug']}"}
 
 
 async def _link_resources(cur: Any, service_id: Any, slugs: Any) -> None:
@@ -331,9 +346,7 @@ async def list_services(request: web.Request) -> web.Response:
     await require_admin(request)
     rows = await db.query(request, sql.SQL("SELECT {} AS service FROM booking.services s ORDER BY s.slug")
                           .format(sql.SQL(SERVICE_JSON)))
-    base = request.app[db.SETTINGS].public_url
-    return json_response({"data": [{**r["service"], "link": f"{base}/book/{r['service']['slug']}"}
-                                   for r in rows]})
+    return json_response({"data": [_with_link(request, r["service"]) for r in rows]})
 
 
 async def get_service(request: web.Request) -> web.Response:
@@ -394,12 +407,7 @@ async def update_service(request: web.Request) -> web.Response:
 async def delete_service(request: web.Request) -> web.Response:
     """Deactivate: existing bookings stay; the public link stops offering slots."""
     await require_admin(request)
-    service_id = path_uuid(request, what="service")
-    row = await db.query_one(request, "UPDATE booking.services SET active = false, updated_at = now() "
-                                      "WHERE id = %s RETURNING id", (service_id,))
-    if row is None:
-        raise not_found("service")
-    return json_response(await _service(request, service_id))
+    return json_response(await _service(request, await _deactivate(request, "services", "service")))
 
 
 # -- bookings overview ----------------------------------------------------------------------------
@@ -485,9 +493,7 @@ async def list_notifications(request: web.Request) -> web.Response:
             WHERE %(status)s::text IS NULL OR n.status::text = %(status)s
             ORDER BY n.id DESC LIMIT %(limit)s OFFSET %(offset)s""",
         {"status": status, "limit": limit, "offset": (page - 1) * limit})
-    total = int(rows[0]["total"]) if rows else 0
-    return json_response(paginated([{k: v for k, v in r.items() if k != "total"} for r in rows], total, page,
-                                   limit))
+    return json_response(_page_of(rows, page, limit))
 
 
 async def retry_notification(request: web.Request) -> web.Response:
@@ -530,7 +536,5 @@ async def audit(request: web.Request) -> web.Response:
             WHERE %(booking)s::uuid IS NULL OR a.booking_id = %(booking)s
             ORDER BY a.id DESC LIMIT %(limit)s OFFSET %(offset)s""",
         {"booking": booking, "limit": limit, "offset": (page - 1) * limit})
-    total = int(rows[0]["total"]) if rows else 0
-    return json_response(paginated([{k: v for k, v in r.items() if k != "total"} for r in rows], total, page,
-                                   limit))
+    return json_response(_page_of(rows, page, limit))
 
