@@ -77,7 +77,9 @@ SCHEMAS: dict[str, Schema] = {
         "cancellable_until": TIME, "created_at": TIME, "updated_at": TIME,
         "attendee": ref("Attendee"), "notes": nullable(STR), "metadata": {"type": "object"},
         "user_id": nullable(UUID),
-        "manage_token": {"type": "string", "description": "guests only, once, in the 201 response"},
+        "manage_token": {"type": "string", "description": (
+            "guests only, in the 201 response (and its idempotent replay): an HMAC of the booking id "
+            "keyed with BOOKER_SECRET; nothing is stored, so it cannot be shown again later")},
     }, ["id", "reference", "service", "resource", "starts_at", "ends_at", "seats", "status", "price",
         "currency"]),
     "BookingRequest": obj({
@@ -230,7 +232,8 @@ ADMIN_PAGE = [q("page", {"type": "integer", "minimum": 1, "maximum": 100000, "de
               q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
 RANGE = [q("from", TIME, "default: now"), q("to", TIME, "default: from + 7 days; at most 62 days after from")]
 MANAGE = {"name": "X-Manage-Token", "in": "header", "required": False, "schema": STR,
-          "description": "a guest's manage token (from the 201 response of POST /bookings)"}
+          "description": "a guest's manage token: from the 201 response of POST /bookings or the "
+                         "?token= of the link in the guest's emails (an HMAC of the booking id)"}
 IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                "description": "replays return the original 201 body; the same key with another body is a 422"}
