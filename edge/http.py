@@ -46,6 +46,10 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         raise Problem(400, f"the request body is not valid JSON: {str(exc)[:200]}") from None
     if not isinstance(body, dict):
         raise invalid({"body": "must be a JSON object"})
+    try:  # JSON may escape a lone surrogate (\ud800) that no UTF-8 text, and so no database, can hold
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Problem(400, "the request body contains an invalid Unicode escape (a lone surrogate)") from None
     return body
 
 

@@ -143,3 +143,31 @@ async def test_database_rules_name_the_field(client: TestClient[Any, Any], users
         "slug": "r3", "name": "R", "timezone": "UTC", "capacity": 10**6}), 422, field="capacity")
     await _problem(await client.post(f"{API}/bookings", headers=users.headers("member"), json={
         "service": "consultation", "starts_at": "2030-01-07T09:00:00Z", "seats": 5000}), 409, 422)
+
+
+async def test_odd_values(client: TestClient[Any, Any], users: Users) -> None:
+    h = {**users.headers("admin"), "Content-Type": "application/json"}
+    svc = f"{API}/admin/services"
+    resp = await client.post(svc, headers=h, data='{"slug": "s3", "name": "\\ud800", "duration_minutes": 60}')
+    await _problem(resp, 400)
+    resp = await client.post(f"{API}/bookings", headers=h, data='{"service": "\\ud800x", '
+                             '"starts_at": "2030-01-07T09:00:00Z"}')
+    await _problem(resp, 400)
+    for body in ({"duration_minutes": 50}, {"starts_at": "2030-01-07T09:10:00Z"}, {"resources": [1]},
+                 {"price": [1]}, {"visibility": 3}):
+        resp = await client.patch(f"{svc}/{await _service_id(client, h)}", headers=h, json=body)
+        await _problem(resp, 422)
+    for query in ("from=2030-01-07T09:00:00%2B25:00", "from=2030-01-01T00:00:00Z&to=2030-06-01T00:00:00Z",
+                  "from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z", "from=99999-01-01T00:00:00Z"):
+        await _problem(await client.get(f"{API}/services/consultation/slots?{query}"), 422)
+        await _problem(await client.get(f"{API}/availability?service=consultation&{query}"), 422)
+    for path in ("/admin/mail/..%2F..%2Fetc%2Fpasswd", "/admin/mail/%00", "/me/tokens/xyz"):
+        resp = await client.get(API + path, headers=h) if "mail" in path else \
+            await client.delete(API + path, headers=h)
+        await _problem(resp, 404)
+    await _problem(await client.post(f"{API}/bookings", headers=h, data="[" * 100_000), 400, 413, 422)
+
+
+async def _service_id(client: TestClient[Any, Any], h: dict[str, str]) -> str:
+    data = (await (await client.get(f"{API}/admin/services", headers=h)).json())["data"]
+    return str(data[0]["id"])
