@@ -13,6 +13,7 @@ from pytest_postgresql.executors import PostgreSQLExecutor
 
 from booker import demo
 from booker.migrate import migrate
+from booker.passwords import hash_password
 
 
 def conninfo(host: str, port: int, user: str, dbname: str, password: str | None = None) -> str:
@@ -54,9 +55,21 @@ def app_db_url(db_url: str) -> str:
     return make_conninfo(**params)  # type: ignore[arg-type]
 
 
+_DEMO_HASHES: dict[str, str] = {}
+
+
+def _memo_hash(password: str) -> str:
+    """argon2 is slow on purpose; a salted hash verifies in any database, so the demo loader
+    hashes each demo password once per test run, not once per test's fresh database."""
+    if password not in _DEMO_HASHES:
+        _DEMO_HASHES[password] = hash_password(password)
+    return _DEMO_HASHES[password]
+
+
 @pytest.fixture
-def demo_url(db_url: str) -> str:
+def demo_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh database with the demo data of SPEC §7 loaded."""
+    monkeypatch.setattr(demo, "hash_password", _memo_hash)
     demo.load(db_url)
     return db_url
 

@@ -13,8 +13,6 @@ import pytest
 from aiohttp import web
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from booker import demo
-from booker.passwords import hash_password
 from booker.settings import Settings
 from edge.app import create_app
 
@@ -70,22 +68,6 @@ class LiveEdge:
             self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.sock.close()
-
-
-_hashes: dict[str, str] = {}
-
-
-@pytest.fixture(autouse=True)
-def _reuse_demo_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 is slow by design; the demo loader hashes five passwords for every test's fresh
-    database. A salted hash verifies in any database, so compute each one once per run."""
-
-    def cached(password: str) -> str:
-        if password not in _hashes:
-            _hashes[password] = hash_password(password)
-        return _hashes[password]
-
-    monkeypatch.setattr(demo, "hash_password", cached)
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ import psycopg
 import pytest
 from aiohttp.test_utils import TestClient
 
-from booker import demo
-from booker.passwords import hash_password
 from booker.settings import Settings
 from edge.app import create_app
 from edge.auth import issue_access_token
@@ -23,24 +21,6 @@ from edge.auth import issue_access_token
 SECRET = "test-secret-0123456789-0123456789-abcdef"
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
-
-
-_HASHES: dict[str, str] = {}
-
-
-def _memo_hash(password: str) -> str:
-    """argon2 is slow on purpose; hash each demo password once per session, not once per test."""
-    if password not in _HASHES:
-        _HASHES[password] = hash_password(password)
-    return _HASHES[password]
-
-
-@pytest.fixture
-def demo_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The demo data of SPEC §7 (overrides the shared fixture only to memoise password hashes)."""
-    monkeypatch.setattr(demo, "hash_password", _memo_hash)
-    demo.load(db_url)
-    return db_url
 
 
 @pytest.fixture

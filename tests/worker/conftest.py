@@ -21,24 +21,15 @@ from typing import Any
 import psycopg
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from argon2 import PasswordHasher
 from psycopg.rows import dict_row
 
-from booker import demo, mailsink
+from booker import mailsink
 from booker.settings import Settings
 from worker.main import Worker, WorkerConfig
 
 PUBLIC_URL = "https://booker.test"
 MAIL_FROM = "Booker <bookings@booker.test>"
 GUEST = {"name": "Gina Guest", "email": "gina@guest.test"}
-
-
-@pytest.fixture(autouse=True)
-def _quick_demo_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Worker tests never log in: hash the demo users' passwords with a cheap argon2
-    cost instead of the production one (seconds per test on a busy machine)."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    monkeypatch.setattr(demo, "hash_password", cheap.hash)
 
 
 def free_port() -> int:
