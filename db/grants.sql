@@ -18,6 +18,7 @@ GRANT SELECT ON booking.bookings, booking.booking_audit TO booker_app;
 -- INSERT of a resource or of a service with a fixed window fails with 42501.
 GRANT EXECUTE ON FUNCTION booking.is_valid_timezone(text), booking.on_grid(timestamptz),
     booking.multirange_size(int4multirange) TO booker_app;
+GRANT EXECUTE ON FUNCTION booking.is_email_address(text) TO booker_app;  -- domain booking.email_address
 GRANT SELECT ON booking.time_zones TO booker_app;
 GRANT SELECT, UPDATE ON booking.notification_log TO booker_app;
 -- the edge's login rate limiter (migration 0010).

@@ -151,7 +151,7 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
         return Problem(409, "the slot was taken by a concurrent request", alternatives=[])
     if status == 422:
         field = _constraint_field(diag.constraint_name)
-        return invalid({field: "is not valid"})
+        return invalid({field: CONSTRAINT_MESSAGES.get(diag.constraint_name or "", "is not valid")})
     if status == 503:
         return Problem(503, "the database is unavailable; try again shortly", headers={"Retry-After": "1"})
     return Problem(500, "an unexpected error occurred")
@@ -170,7 +170,9 @@ CONSTRAINT_FIELDS: dict[str, str] = {
     "availability_rules_grid_check": "rules",
     "availability_rules_validity_check": "rules",
     "closures_during_check": "ends_at",
+    "email_address_check": "email",  # the domain booking.email_address (users, resources)
 }
+CONSTRAINT_MESSAGES: dict[str, str] = {"email_address_check": "is not an email address"}
 
 
 def _constraint_field(name: str | None) -> str:

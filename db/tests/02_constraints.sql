@@ -18,7 +18,7 @@ $$;
 
 -- users ---------------------------------------------------------------------------------
 SELECT is(pg_temp.violation($$INSERT INTO booking.users (email, name) VALUES ('not-an-email', 'X')$$),
-          '23514 users_email_check', 'users: email must look like an address');
+          '23514 email_address_check', 'users: email must look like an address (domain booking.email_address)');
 SELECT is(pg_temp.violation($$INSERT INTO booking.users (email, name) VALUES ('x@y.example', '')$$),
           '23514 users_name_check', 'users: name must not be empty');
 SELECT is(pg_temp.violation($$INSERT INTO booking.users (email, name) VALUES ('ADMIN@test.example', 'Twin')$$),

@@ -50,7 +50,7 @@ SELECT throws_ok($$SELECT api.book_slot('consult', '2038-08-02 09:00Z', '{}', p_
 SELECT is((SELECT id FROM api.book_slot('consult', '2038-08-02 08:00Z', '{"phone": "123"}',
               p_user => '00000000-0000-0000-0000-0000000000a2', p_hold => pg_temp.bid('h1'), p_idempotency_key => 'conv-1')),
           pg_temp.bid('h1'), 'conversion: the hold becomes the booking (same id)');
-SELECT is(((pg_temp.bk('h1')).status::text, (pg_temp.bk('h1')).hold_expires_at, (pg_temp.bk('h1')).attendee_email,
+SELECT is(((pg_temp.bk('h1')).status::text, (pg_temp.bk('h1')).hold_expires_at, (pg_temp.bk('h1')).attendee_email::text,
            (pg_temp.bk('h1')).attendee_phone),
           ('confirmed'::text, NULL::timestamptz, 'member@test.example'::text, '123'::text),
           'conversion: confirmed, no expiry, attendee filled in');

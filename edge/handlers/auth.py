@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 from typing import Any
 
 import psycopg
@@ -24,7 +23,6 @@ from edge.auth import (
 from edge.errors import Problem, problem_response
 from edge.http import Fields, json_response, read_json
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_FAILURES = 5
 
 
@@ -58,8 +56,6 @@ async def register(request: web.Request) -> web.Response:
     email = f.text("email", required=True, max_len=254)
     password = f.text("password", required=True, max_len=1024)
     name = f.text("name", required=True, max_len=200)
-    if email and not EMAIL.match(email):
-        f.errors["email"] = "is not an email address"
     if password and (problem := password_problem(password)):
         f.errors["password"] = problem
     f.check()

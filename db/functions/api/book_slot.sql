@@ -27,6 +27,7 @@ DECLARE
     v_fields booking.bookings;
     v_existing booking.bookings;
     v_hash text;
+    v_email text;
 BEGIN
     PERFORM internal.set_actor(p_user);
     p_attendee := coalesce(p_attendee, '{}');
@@ -48,7 +49,11 @@ BEGIN
     v_fields.user_id := p_user;
     v_fields.created_by := p_user;
     v_fields.attendee_name := coalesce(nullif(trim(p_attendee ->> 'name'), ''), v_user.name);
-    v_fields.attendee_email := lower(coalesce(nullif(trim(p_attendee ->> 'email'), ''), v_user.email));
+    v_email := lower(coalesce(nullif(trim(p_attendee ->> 'email'), ''), v_user.email));
+    IF NOT booking.is_email_address(v_email) THEN  -- the rule of domain booking.email_address
+        PERFORM internal.fail_invalid('attendee.email', 'is not an email address');
+    END IF;
+    v_fields.attendee_email := v_email;
     v_fields.attendee_phone := nullif(trim(p_attendee ->> 'phone'), '');
     v_fields.notes := nullif(trim(p_notes), '');
     v_fields.metadata := coalesce(p_metadata, '{}');
@@ -62,9 +67,6 @@ BEGIN
     END IF;
     IF v_fields.attendee_email IS NULL THEN
         PERFORM internal.fail_invalid('attendee.email', 'is required');
-    END IF;
-    IF v_fields.attendee_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' OR length(v_fields.attendee_email) > 254 THEN
-        PERFORM internal.fail_invalid('attendee.email', 'is not an email address');
     END IF;
     IF length(v_fields.notes) > 2000 THEN
         PERFORM internal.fail_invalid('notes', 'is longer than 2000 characters');
