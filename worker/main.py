@@ -3,7 +3,13 @@
 Loop: claim a batch of due rows as a lease (api.claim_notifications, one short
 statement), send them over `concurrency` SMTP connections, record each failure as its
 SMTP reply comes in and mark the sent rows a few at a time (api.mark_notifications_sent).
-No transaction is open while SMTP talks.
+No transaction is open while SMTP talks. The lease is short (30 s) and renewed every
+third of it while the batch is out (api.renew_notifications), so the rows of a worker
+that was killed are taken over within one lease.
+A message that cannot be rendered or addressed is a poison message: it is marked
+'failed' with its reason at once (no retries) and the rest of its batch goes on. Any
+other unexpected error is logged and the loop carries on after a pause: one message
+never ends the worker.
 When nothing is due the worker sleeps until NOTIFY notification_ready (on its own
 LISTEN connection, which reconnects with backoff) or the polling interval passes.
 Every `expire_every` seconds it calls api.expire_holds(). SIGTERM or SIGINT: the
@@ -47,7 +53,7 @@ def default_worker_id() -> str:
 class WorkerConfig:
     batch_size: int = 50
     concurrency: int = 8  # SMTP connections used at once
-    lease_seconds: float = 300  # a claimed row is re-claimable after this (its worker died)
+    lease_seconds: float = 30  # a claimed row is re-claimable after this unless renewed (its worker died)
     poll_seconds: float = 5  # fallback when no NOTIFY arrives
     backoff_base: float = 10  # seconds before the first retry; doubles per attempt
     backoff_max: float = 3600
@@ -105,6 +111,16 @@ class Worker:
                     await self._sleep(delay)
                     delay = min(delay * 2, self.config.reconnect_max)
                     continue
+                except Exception:  # a bug or a surprise: logged, and the queue goes on
+                    log.exception("worker %s: unexpected error; carrying on in %.1fs",
+                                  self.config.worker_id, delay)
+                    if outbox is not None:
+                        with contextlib.suppress(Exception):
+                            await outbox.close()
+                        outbox = None
+                    await self._sleep(delay)
+                    delay = min(delay * 2, self.config.reconnect_max)
+                    continue
                 if idle:
                     if until_idle:
                         break
@@ -145,15 +161,24 @@ class Worker:
     async def _deliver_batch(self, outbox: Outbox, rows: list[Row]) -> None:
         todo = deque(rows)
         failures: list[Exception] = []
+        leased = {r["id"] for r in rows}  # claimed and not yet marked: the leases to renew
 
         async def lane(sender: Sender) -> None:
             try:
                 while todo and not self.stopping and not failures:
-                    await self._deliver(outbox, sender, todo.popleft())
+                    row = todo.popleft()
+                    await self._deliver(outbox, sender, row)
+                    leased.discard(row["id"])
             except Exception as exc:  # the database is gone, most likely: the other lanes stop too
                 failures.append(exc)
 
-        await asyncio.gather(*(lane(s) for s in self._senders[: len(rows)]))
+        renewal = asyncio.create_task(self._renew_leases(outbox, leased))
+        try:
+            await asyncio.gather(*(lane(s) for s in self._senders[: len(rows)]))
+        finally:
+            renewal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewal
         if failures:
             with contextlib.suppress(psycopg.Error):
                 await self._marks.flush(outbox)
@@ -163,8 +188,20 @@ class Worker:
             released = await outbox.release([r["id"] for r in todo])
             log.info("released %d unsent notification(s) on shutdown", released)
 
+    async def _renew_leases(self, outbox: Outbox, leased: set[int]) -> None:
+        """Every third of the lease, extend the leases of the batch's unfinished rows."""
+        every = self.config.lease_seconds / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                # and the sent rows whose mark is still buffered: until then they are 'sending' too
+                await outbox.renew(sorted(leased.union(self._marks.ids)), self.config.lease_seconds)
+            except psycopg.Error as exc:  # the lanes meet the same problem and end the batch
+                log.warning("could not renew the leases of %d notification(s): %s", len(leased), exc)
+
     async def _deliver(self, outbox: Outbox, sender: Sender, row: Row) -> None:
-        """Render and send one row, then record the outcome."""
+        """Render and send one row, then record the outcome. Only a database error escapes:
+        anything else is about this message alone and fails it permanently, with its reason."""
         try:
             message = render(row, self.settings.mail_from, self.settings.public_url, self.settings.secret)
         except Exception as exc:  # a payload this code cannot render must not stop the queue
@@ -173,34 +210,30 @@ class Worker:
             return
         try:
             await sender.send(message, row["recipient"])
-        except DeliveryError as exc:
-            retry_in = None if exc.permanent else self.config.backoff(row["attempts"])
-            status = await outbox.mark_failed(row["id"], str(exc), retry_in)
-            if status == "pending":
-                log.warning(
-                    "notification %s (%s to %s) attempt %d failed, retry in %.1fs: %s",
-                    row["id"],
-                    row["kind"],
-                    row["recipient"],
-                    row["attempts"],
-                    retry_in,
-                    exc,
-                )
-            else:
-                log.error(
-                    "notification %s (%s to %s) failed after %d attempt(s): %s",
-                    row["id"],
-                    row["kind"],
-                    row["recipient"],
-                    row["attempts"],
-                    exc,
-                )
+        except Exception as exc:
+            if not isinstance(exc, DeliveryError):  # not an SMTP reply: the library refuses this message
+                with contextlib.suppress(Exception):
+                    await sender.close()
+                exc = DeliveryError(f"cannot send {row['kind']}: {type(exc).__name__}: {exc}", permanent=True)
+            await self._failed(outbox, row, exc)
             return
         self.sent += 1
         log.debug(
             "notification %s sent: %s to %s %s", row["id"], row["kind"], row["recipient"], row["message_id"]
         )
         await self._marks.add(outbox, row["id"])
+
+    async def _failed(self, outbox: Outbox, row: Row, exc: DeliveryError) -> None:
+        """Record a failed delivery: retried later when transient, 'failed' with its reason when
+        permanent (an SMTP 5xx, or a poison message the mail library refuses)."""
+        retry_in = None if exc.permanent else self.config.backoff(row["attempts"])
+        status = await outbox.mark_failed(row["id"], str(exc), retry_in)
+        if status == "pending":
+            log.warning("notification %s (%s to %r) attempt %d failed, retry in %.1fs: %s",
+                        row["id"], row["kind"], row["recipient"], row["attempts"], retry_in, exc)
+        else:
+            log.error("notification %s (%s to %r) failed after %d attempt(s): %s",
+                      row["id"], row["kind"], row["recipient"], row["attempts"], exc)
 
     async def _sleep(self, seconds: float, *, wake: bool = False) -> None:
         """Sleep, cut short by stop() (and by a NOTIFY when wake)."""
@@ -305,7 +338,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument(
         "--lease-seconds",
         type=float,
-        help="after this a claimed, unmarked row is re-sent by any worker (default 300)",
+        help="lease of a claimed row, renewed while sending; after it lapses (the worker died) "
+        "any worker re-sends the row (default 30)",
     )
     p.add_argument(
         "--backoff-base", type=float, help="first retry delay in seconds, doubled per attempt (default 10)"

@@ -46,6 +46,12 @@ class Outbox:
         status = await self._value(queries.MARK_FAILED, params)
         return None if status is None else str(status)
 
+    async def renew(self, ids: list[int], lease_seconds: float) -> int:
+        if not ids:
+            return 0
+        params = {"ids": ids, "worker": self.worker_id, "lease_seconds": lease_seconds}
+        return int(await self._value(queries.RENEW, params))
+
     async def release(self, ids: list[int]) -> int:
         if not ids:
             return 0

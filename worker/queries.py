@@ -17,6 +17,9 @@ MARK_SENT = "SELECT api.mark_notifications_sent(%(ids)s, %(worker)s)"
 # -> the row's new status ('pending' to retry, 'failed'), NULL when the lease was lost
 MARK_FAILED = "SELECT api.mark_notification_failed(%(id)s, %(worker)s, %(error)s, %(retry_in_seconds)s)"
 
+# -> how many of the worker's leases were extended (renewed while a batch is out)
+RENEW = "SELECT api.renew_notifications(%(ids)s, %(worker)s, %(lease_seconds)s)"
+
 # -> how many claimed rows went back to 'pending' unsent (shutdown)
 RELEASE = "SELECT api.release_notifications(%(ids)s, %(worker)s)"
 

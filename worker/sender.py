@@ -11,6 +11,7 @@ transient and retried later.
 from __future__ import annotations
 
 import asyncio
+from email.headerregistry import Address
 from email.utils import parseaddr
 
 import aiosmtplib
@@ -39,6 +40,21 @@ def classify(exc: BaseException) -> DeliveryError:
     if isinstance(exc, TimeoutError | aiosmtplib.SMTPTimeoutError):
         return DeliveryError(f"SMTP timeout: {exc}", permanent=False)
     return DeliveryError(f"SMTP connection: {type(exc).__name__}: {exc}", permanent=False)
+
+
+def check_recipient(address: str) -> None:
+    """A recipient goes on RCPT TO exactly as stored, or not at all: an address the mail
+    libraries refuse (aiosmtplib raises ValueError for `a<b>@c.de`) or would read as another
+    mailbox (`a"b@c.de` as `a`, `a(b)@c.de` as `a@c.de`) is a permanent failure of this
+    message alone. The database's rule (domain booking.email_address) lets none in; rows
+    queued before that rule, or by hand, are caught here."""
+    try:
+        parsed = Address(addr_spec=address).addr_spec
+    except Exception as exc:  # HeaderParseError, ValueError, IndexError: whatever the parser raises
+        raise DeliveryError(f"recipient {address!r} is not a deliverable address: {exc}",
+                            permanent=True) from exc
+    if parsed != address or not address.isascii():
+        raise DeliveryError(f"recipient {address!r} would be read as {parsed!r}", permanent=True)
 
 
 class Sender:
@@ -71,6 +87,7 @@ class Sender:
 
     async def send(self, message: bytes, recipient: str) -> None:
         """Deliver one message; raises DeliveryError."""
+        check_recipient(recipient)
         try:
             smtp = await self._connection()
             await smtp.sendmail(self.envelope_from, [recipient], message)

@@ -40,8 +40,9 @@ def test_existing_bad_addresses_are_quarantined_not_fatal(old_db: str) -> None:
             INSERT INTO booking.bookings (id, reference, service_id, resource_id, status, starts_at, ends_at,
                                           blocked, attendee_name, attendee_email) VALUES
                 ('00000000-0000-0000-0000-0000000000d1', 'BK-1', '00000000-0000-0000-0000-0000000000c1',
-                 '00000000-0000-0000-0000-0000000000b1', 'confirmed', '2038-01-04 10:00Z', '2038-01-04 11:00Z',
-                 '[2038-01-04 10:00Z, 2038-01-04 11:00Z)', 'Poison', 'a<b>@c.de')""")
+                 '00000000-0000-0000-0000-0000000000b1', 'confirmed',
+                 '2038-01-04 10:00Z', '2038-01-04 11:00Z', '[2038-01-04 10:00Z, 2038-01-04 11:00Z)',
+                 'Poison', 'a<b>@c.de')""")
     migrate(old_db)
     with psycopg.connect(old_db, autocommit=True) as conn:
         users = dict(conn.execute("SELECT name, email FROM booking.users").fetchall())

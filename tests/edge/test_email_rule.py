@@ -14,7 +14,7 @@ from tests.edge.conftest import Users, free_slots
 API = "/api/v1"
 # issue 9: each passed the old checks, and then stopped (or misled) the worker
 POISON = ["a<b>@c.de", 'a"b@c.de', "x>,<y@z.zz", "a(b)@c.de", "a;b@c.de", "a\\b@c.de", "a[b]@c.de",
-          "a:b@c.de", "a\u0000b@c.de".replace("\u0000", "\u0007")]
+          "a:b@c.de", "a\u0007b@c.de", "a b@c.de", "j\u00f6rg@example.de"]
 
 
 @pytest.mark.parametrize("address", POISON)
@@ -27,8 +27,9 @@ async def test_guest_booking_with_a_poison_address_is_422(client: TestClient[Any
     assert (await resp.json())["errors"] == {"attendee.email": "is not an email address"}
 
 
-async def test_register_and_resource_use_the_same_rule(bare_client: TestClient[Any, Any], client: TestClient[Any, Any],
-                                                       users: Users) -> None:
+async def test_register_and_resource_use_the_same_rule(
+    bare_client: TestClient[Any, Any], client: TestClient[Any, Any], users: Users
+) -> None:
     for address in POISON[:5]:
         resp = await bare_client.post(f"{API}/auth/register",
                                       json={"email": address, "password": "abcdefg1", "name": "E"})
@@ -38,6 +39,6 @@ async def test_register_and_resource_use_the_same_rule(bare_client: TestClient[A
             "slug": "room-e", "name": "E", "timezone": "UTC", "email": address})
         assert res.status == 422, await res.text()
         assert (await res.json())["errors"] == {"email": "is not an email address"}
-    ok = await bare_client.post(f"{API}/auth/register",
-                                json={"email": "o'brien+tag@mail.example.ie", "password": "abcdefg1", "name": "O"})
+    good = {"email": "o'brien+tag@mail.example.ie", "password": "abcdefg1", "name": "O"}
+    ok = await bare_client.post(f"{API}/auth/register", json=good)
     assert ok.status == 201, await ok.text()

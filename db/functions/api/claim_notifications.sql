@@ -1,14 +1,15 @@
 -- Claim up to p_limit due outbox rows for worker p_worker, as a lease, in one statement:
 -- the rows are locked with FOR UPDATE SKIP LOCKED (concurrent workers never wait for
 -- nor share a row), then marked 'sending' with attempts + 1. The lease runs until
--- next_attempt_at = now() + p_lease_seconds; a worker that dies leaves its rows 'sending'
--- and they become due again when the lease runs out (at most one duplicate email, with
--- the same Message-ID). No transaction stays open while the worker talks to SMTP.
+-- next_attempt_at = now() + p_lease_seconds, which the worker renews while it sends
+-- (api.renew_notifications); a worker that dies leaves its rows 'sending' and they become
+-- due again when the short lease runs out (at most one duplicate email, with the same
+-- Message-ID). No transaction stays open while the worker talks to SMTP.
 -- Lapsed leases of rows that have used all their attempts become 'failed' instead.
 CREATE FUNCTION api.claim_notifications(
     p_worker text,
     p_limit integer DEFAULT 20,
-    p_lease_seconds double precision DEFAULT 300
+    p_lease_seconds double precision DEFAULT 30
 ) RETURNS SETOF booking.notification_log
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, booking

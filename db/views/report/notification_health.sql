@@ -1,5 +1,8 @@
 -- Outbox health: counts by status, the age of the oldest unsent message, and the
--- failures of the last 24 hours with their last error.
+-- failures of the last 24 hours. last_error is the latest error of a row in that status
+-- that is still about it: a 'failed' row's reason, a 'pending' row's failed attempt
+-- awaiting its retry, a 'sending' row's previous attempt; a 'sent' row keeps the error
+-- of an earlier attempt in notification_log, but the email went out, so its line shows none.
 CREATE VIEW report.notification_health AS
 SELECT st.status::text AS status,
        count(n.id) AS messages,
@@ -7,7 +10,8 @@ SELECT st.status::text AS status,
             THEN extract(epoch FROM now() - min(n.created_at))::integer END AS oldest_age_seconds,
        count(n.id) FILTER (WHERE st.status = 'failed' AND n.created_at > now() - interval '24 hours')
            AS failed_last_24h,
-       (array_agg(n.last_error ORDER BY n.id DESC) FILTER (WHERE n.last_error IS NOT NULL))[1] AS last_error
+       (array_agg(n.last_error ORDER BY n.id DESC) FILTER (WHERE n.last_error IS NOT NULL AND st.status <> 'sent'))[1]
+           AS last_error
   FROM unnest(enum_range(NULL::booking.notification_status)) AS st(status)
   LEFT JOIN booking.notification_log n ON n.status = st.status
  GROUP BY st.status;
