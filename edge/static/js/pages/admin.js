@@ -371,7 +371,7 @@ async function notificationsPanel(panel) {
       h("tr", { "data-notification": n.id },
         h("td", {}, when(n.created_at)), h("td", {}, n.kind), h("td", {}, n.recipient || n.to || n.email || ""),
         h("td", {}, h("span", { class: `status status-${n.status}` }, n.status)), h("td", {}, String(n.attempts ?? "")),
-        h("td", {}, n.last_error || ""),
+        h("td", {}, n.status === "sent" ? "" : n.last_error || ""),  // a sent row's old error is history
         h("td", {}, n.status === "failed"
           ? h("button", { type: "button", class: "secondary", "aria-label": `Retry ${n.kind} to ${n.recipient || n.to || ""}`.trim(),
             onclick: async (e) => {
