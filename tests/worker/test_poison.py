@@ -36,7 +36,8 @@ async def test_a_poison_address_fails_alone_and_the_worker_lives(
 ) -> None:
     twenty_good_and_one_poison(owner, poison)
     async with running(make_worker(app_db_url, sink.port, batch_size=50)) as task:
-        await eventually(lambda: all(r["status"] in ("sent", "failed") for r in outbox(owner)), what="the batch")
+        await eventually(lambda: all(r["status"] in ("sent", "failed") for r in outbox(owner)),
+                         what="the batch")
         await asyncio.sleep(0.3)
         assert not task.done(), task.exception() if task.done() else None  # the worker is alive
         book(owner, "consultation", slots(owner, "consultation")[0]["starts_at"])  # and still working
