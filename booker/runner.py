@@ -1,18 +1,20 @@
 """`booker up`: the embedded cluster (when DATABASE_URL is unset), migrations, demo data,
-and the processes of the system, stopped together on Ctrl-C or SIGTERM.
+and the processes of the system, supervised, and stopped together on Ctrl-C or SIGTERM.
 
 Each child (edge, worker, SMTP sink) runs in its own process group, so a signal meant
 for one reaches everything it spawned and nothing else; on the way out `up` sends each
 group SIGTERM, waits, escalates to SIGKILL after a grace period, and only then stops
-the embedded cluster. A child that dies on its own takes the whole system down with a
-non-zero exit: half a system that looks alive is worse than none.
+the embedded cluster. A child that exits on its own is restarted, after 1, 2, 4 … up to
+30 seconds while it keeps failing, with a log line each time; var/run/status.json tells
+the edge (/ready, /metrics) which part is down. Only the death of the embedded
+PostgreSQL (or Ctrl-C, SIGTERM) stops the whole. Nothing outlives `up`: see
+booker.supervisor (parent-death signal, watchdog, leftovers of an earlier run).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import signal
 import socket
@@ -27,11 +29,15 @@ from types import FrameType
 
 import psycopg
 
+from booker import supervisor
 from booker.settings import Settings, load_or_exit
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
 GRACE_SECONDS = 15.0
 READY_TIMEOUT = 60.0
+RESTART_FIRST = 1.0  # seconds before restarting a child that exited; doubled while it keeps failing
+RESTART_MAX = 30.0
+STABLE_SECONDS = 60.0  # a child up this long starts again from the shortest delay
 
 
 class Stop(Exception):
@@ -77,8 +83,73 @@ class Child:
 
 def spawn(name: str, command: str, env: dict[str, str]) -> Child:
     process = subprocess.Popen([sys.executable, "-m", "booker.cli", command], env=env,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+                               stdin=subprocess.DEVNULL, start_new_session=True,
+                               preexec_fn=supervisor.die_with_parent())
     return Child(name, process)
+
+
+@dataclass
+class Part:
+    """One supervised child: the command it runs, and its restart bookkeeping."""
+
+    name: str
+    command: str
+    child: Child
+    restarts: int = 0
+    delay: float = RESTART_FIRST
+    started: float = 0.0
+    restart_at: float | None = None  # when it is down: the time of the next start
+    last_exit: int | None = None
+
+    def status(self) -> dict[str, object]:
+        return {"up": self.restart_at is None, "pid": self.child.pid if self.restart_at is None else None,
+                "restarts": self.restarts, "last_exit": self.last_exit}
+
+
+class Supervisor:
+    """Restarts the children that exit, with backoff; stops everything when PostgreSQL dies."""
+
+    def __init__(self, settings: Settings, env: dict[str, str], parts: list[Part], postgres: int | None,
+                 watchdog: int | None) -> None:
+        self.settings, self.env, self.parts = settings, env, parts
+        self.postgres, self.watchdog = postgres, watchdog
+
+    def children(self) -> list[Child]:
+        return [p.child for p in self.parts]
+
+    def write(self) -> None:
+        write_state(self.settings, self.children(), self.postgres, self.watchdog)
+        supervisor.write_json(supervisor.run_dir(self.settings.var_dir) / "status.json", {
+            "supervisor": os.getpid(), "parts": {p.name: p.status() for p in self.parts}})
+
+    def check(self, now: float) -> None:
+        if self.postgres is not None and not supervisor.alive(self.postgres):
+            raise RuntimeError(f"PostgreSQL (pid {self.postgres}) exited; stopping everything")
+        changed = False
+        for part in self.parts:
+            if part.restart_at is None and part.child.process.poll() is not None:
+                part.last_exit = part.child.process.returncode
+                part.child.signal_group(signal.SIGKILL)  # whatever it spawned goes with it
+                if now - part.started >= STABLE_SECONDS:
+                    part.delay = RESTART_FIRST
+                part.restart_at = now + part.delay
+                say(f"{part.name} exited with code {part.last_exit}; restarting it in {part.delay:.0f} s")
+                part.delay = min(part.delay * 2, RESTART_MAX)
+                changed = True
+            elif part.restart_at is not None and now >= part.restart_at:
+                part.child = spawn(part.name, part.command, self.env)
+                part.restarts += 1
+                part.started, part.restart_at = now, None
+                say(f"{part.name} restarted (pid {part.child.pid}, restart {part.restarts})")
+                changed = True
+        if changed:
+            self.write()
+
+    def run(self) -> None:
+        self.write()
+        while True:
+            self.check(time.monotonic())
+            time.sleep(0.2)
 
 
 def stop_children(children: list[Child], grace: float = GRACE_SECONDS) -> None:
@@ -160,13 +231,14 @@ def mail_sink_wanted(args: argparse.Namespace, settings: Settings) -> bool:
     return not args.no_mail_sink and settings.smtp_host in LOOPBACK
 
 
-def write_state(settings: Settings, children: list[Child], cluster_pid: int | None) -> Path:
-    """var/run/up.json: what this `up` started, for people (and tests) who want to check."""
-    path = Path(settings.var_dir) / "run" / "up.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_state(settings: Settings, children: list[Child], cluster_pid: int | None,
+                watchdog: int | None = None) -> Path:
+    """var/run/up.json: what this `up` started, for people (and tests) who want to check, for
+    its watchdog and for the next `up` (booker.supervisor)."""
+    path = supervisor.run_dir(settings.var_dir) / "up.json"
     state = {"pid": os.getpid(), "children": {c.name: c.pid for c in children}, "postgres": cluster_pid,
-             "url": settings.public_url}
-    path.write_text(json.dumps(state, indent=2) + "\n")
+             "watchdog": watchdog, "url": settings.public_url}
+    supervisor.write_json(path, state)
     return path
 
 
@@ -196,6 +268,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
 
     sink = mail_sink_wanted(args, settings)
     if not args.once:
+        supervisor.stop_leftovers(settings.var_dir, say)
         if port_taken(settings.host, settings.port):
             raise RuntimeError(f"BOOKER_PORT={settings.port} is taken by another program; "
                                "choose another port")
@@ -204,7 +277,8 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
                                "choose another port")
 
     cluster: Cluster | None = None
-    children: list[Child] = []
+    parts: list[Part] = []  # the supervised children; stopped in the finally block, whatever happens
+    watchdog: subprocess.Popen[bytes] | None = None
     try:
         if settings.database_url:
             url = app_url = settings.database_url
@@ -213,6 +287,9 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             say(f"starting the embedded PostgreSQL in {cluster.data} (port {settings.pg_port})")
             cluster.start()
             url = cluster.url
+        if not args.once:  # from here on, nothing of this run outlives it (booker.supervisor)
+            watchdog = supervisor.spawn_watchdog(settings.var_dir, args.keep_db)
+            write_state(settings, [], postmaster_pid(cluster.data) if cluster else None, watchdog.pid)
         migrate.migrate(url)
         if demo.load(url):
             say("demo data loaded")
@@ -226,33 +303,38 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
 
         env = dict(os.environ, DATABASE_URL=app_url, BOOKER_VAR=settings.var_dir,
                    BOOKER_MAIL_DIR=settings.mail_dir, PYTHONUNBUFFERED="1")
+        commands = [("worker", "worker"), ("edge", "serve")]
         if sink:
             Path(settings.mail_dir).mkdir(parents=True, exist_ok=True)
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(settings.smtp_port))
-            children.append(spawn("mail sink", "mail-sink", env))
-        children.append(spawn("worker", "worker", env))
-        children.append(spawn("edge", "serve", env))
-        write_state(settings, children, postmaster_pid(cluster.data) if cluster else None)
+            commands.insert(0, ("mail sink", "mail-sink"))
+        now = time.monotonic()
+        for name, command in commands:
+            parts.append(Part(name, command, spawn(name, command, env), started=now))
+        supervised = Supervisor(settings, env, parts, postmaster_pid(cluster.data) if cluster else None,
+                                watchdog.pid if watchdog else None)
+        supervised.write()
 
         local = settings.host if settings.host not in ("0.0.0.0", "", "::") else "127.0.0.1"
-        wait_ready(f"http://{local}:{settings.port}/ready", children)
+        wait_ready(f"http://{local}:{settings.port}/ready", [p.child for p in parts])
         banner(settings, url, sink, demo_admin_present(url))
 
-        while True:
-            for child in children:
-                if child.process.poll() is not None:
-                    raise RuntimeError(f"{child.name} exited with code {child.process.returncode}; "
-                                       "stopping everything")
-            time.sleep(0.5)
+        supervised.run()
+        return 1  # not reached: run() returns only by an exception
     finally:
         # A second Ctrl-C must not interrupt the clean-up half way.
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)
-        stop_children(list(reversed(children)))
+        stop_children([p.child for p in reversed(parts) if p.restart_at is None])
         if cluster is not None and not args.keep_db:
             say("stopping the embedded PostgreSQL")
             cluster.stop()
-        if children:
+        if watchdog is not None:  # last: had `up` been killed during the clean-up, it would finish it
+            watchdog.terminate()
+            watchdog.wait()
+        with contextlib.suppress(OSError):
+            (supervisor.run_dir(settings.var_dir) / "status.json").unlink()
+        if parts:
             say("stopped")
 
 

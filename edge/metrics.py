@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from edge.db import POOL
+from booker.supervisor import read_status
+from edge.db import POOL, SETTINGS
 from edge.live import HUB
 
 log = logging.getLogger(__name__)
@@ -191,6 +192,13 @@ async def metrics_handler(request: web.Request) -> web.Response:
     if subscribers is not None:
         lines += _gauge("booker_live_subscribers", "WebSocket and SSE clients connected to this edge.",
                         [((), subscribers)])
+    parts = read_status(app[SETTINGS].var_dir) if SETTINGS in app else None
+    if parts is not None:  # under `booker up`: booker.supervisor's view of its children
+        named = sorted(parts.items())
+        lines += _gauge("booker_part_up", "1 when this part of `booker up` runs, 0 while it awaits restart.",
+                        [((("part", name),), 1 if p.get("up") else 0) for name, p in named])
+        lines += _gauge("booker_part_restarts", "Times `booker up` restarted this part after it exited.",
+                        [((("part", name),), int(p.get("restarts") or 0)) for name, p in named])
     rows = await outbox(app)
     lines += _gauge("booker_outbox_up", "1 when the outbox figures below could be read from the database.",
                     [((), 0 if rows is None else 1)])

@@ -11,6 +11,7 @@ from aiohttp import web
 from psycopg_pool import PoolTimeout
 
 from booker import DB_DIR
+from booker.supervisor import read_status
 from edge import db, openapi
 from edge.http import dumps, json_response
 
@@ -38,7 +39,12 @@ async def ready(request: web.Request) -> web.Response:
     if pending:
         return json_response({"status": "unavailable", "database": "ok", "pending_migrations": pending},
                              status=503)
-    return json_response({"status": "ok", "database": "ok", "pending_migrations": []})
+    body: dict[str, Any] = {"status": "ok", "database": "ok", "pending_migrations": []}
+    parts = read_status(request.app[db.SETTINGS].var_dir)  # under `booker up`: which part is down
+    if parts is not None:
+        down = sorted(name for name, part in parts.items() if not part.get("up"))
+        body.update(status="degraded" if down else "ok", parts=parts, down=down)
+    return json_response(body)  # 200 even when degraded: the edge itself can serve
 
 
 _DOCUMENT: str | None = None
