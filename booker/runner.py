@@ -214,7 +214,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             cluster.start()
             url = cluster.url
         migrate.migrate(url)
-        if demo.load(url):
+        if settings.development and demo.load(url):  # demo accounts only ever in development
             say("demo data loaded")
         if cluster is not None:
             app_url = child_database_url(url)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import math
 import re
 from typing import Any
 
@@ -12,10 +10,12 @@ from aiohttp import web
 
 from booker.passwords import hash_password, password_problem, verify_password
 from edge import db
+from edge import limits
 from edge.auth import (
     REFRESH_COOKIE,
     REFRESH_TTL,
     clear_refresh_cookie,
+    client_address,
     issue_access_token,
     new_secret_token,
     set_refresh_cookie,
@@ -25,7 +25,6 @@ from edge.errors import Problem, problem_response
 from edge.http import Fields, json_response, read_json
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_FAILURES = 5
 
 
 def user_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +63,8 @@ async def register(request: web.Request) -> web.Response:
         f.errors["password"] = problem
     f.check()
     assert email and password and name
-    password_hash = await asyncio.to_thread(hash_password, password)
+    await limits.rate_limit(request, "limit_register", "register")
+    password_hash = await limits.hashing(request, hash_password, password)
     try:
         user = await db.query_one(
             request,
@@ -85,43 +85,23 @@ async def login(request: web.Request) -> web.Response:
     password = f.text("password", required=True, max_len=1024)
     f.check()
     assert email and password
-    key = "email:" + email.lower()
-    locked = await db.query_one(
-        request,
-        "SELECT extract(epoch FROM locked_until - now()) AS wait FROM booking.login_attempts "
-        "WHERE key = %s AND locked_until > now()",
-        (key,),
-    )
-    if locked:
-        wait = max(1, math.ceil(float(locked["wait"])))
-        raise Problem(429, f"too many failed sign-ins; try again in {wait} seconds",
-                      headers={"Retry-After": str(wait)})
+    # Failures count per (address, email): a stranger elsewhere cannot lock the owner out;
+    # and per address: a spray of one password over many emails meets its limit too.
+    address = client_address(request)
+    pair = f"{address} {email.lower()}"
+    await limits.check(request, [("limit_login", "login", pair), ("limit_login_address", "login-address", address)])
     user = await db.query_one(
         request,
         "SELECT id, email, name, role::text AS role, created_at, password_hash FROM booking.users "
         "WHERE lower(email) = lower(%s) AND disabled_at IS NULL",
         (email,),
     )
-    ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
+    ok = await limits.hashing(request, verify_password, user["password_hash"] if user else None, password)
     if not ok or user is None:
-        await db.query(
-            request,
-            """INSERT INTO booking.login_attempts AS a (key, failures) VALUES (%(key)s, 1)
-               ON CONFLICT (key) DO UPDATE SET
-                   failures = CASE WHEN a.window_started_at < now() - interval '15 minutes' THEN 1
-                                   ELSE a.failures + 1 END,
-                   window_started_at = CASE WHEN a.window_started_at < now() - interval '15 minutes'
-                                            THEN now() ELSE a.window_started_at END,
-                   locked_until = CASE WHEN a.window_started_at >= now() - interval '15 minutes'
-                                            AND a.failures + 1 >= %(max)s
-                                       THEN now() + least(
-                                           interval '15 minutes',
-                                           interval '1 minute' * 2 ^ (a.failures + 1 - %(max)s))
-                                  END""",
-            {"key": key, "max": MAX_FAILURES},
-        )
+        await limits.count(request, "limit_login", "login", pair)
+        await limits.count(request, "limit_login_address", "login-address", address)
         raise Problem(401, "wrong email or password", headers={"WWW-Authenticate": 'Bearer realm="booker"'})
-    await db.query(request, "DELETE FROM booking.login_attempts WHERE key = %s", (key,))
+    await db.query(request, "SELECT api.rate_limit_reset('login', %s)", (pair,))
     return await _signed_in(request, user, 200)
 
 

@@ -1,0 +1,93 @@
+"""Abuse limits: per-address rate limits kept in PostgreSQL (api.rate_limit, shared by every
+edge process), and the gate in front of password hashing (per process: argon2 is CPU-bound).
+
+Which limits exist and their defaults: booker/settings.py LIMITS; docs/operations.md "Security".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from aiohttp import web
+
+from edge import db
+from edge.auth import client_address
+from edge.errors import Problem
+
+T = TypeVar("T")
+
+
+async def rate_limit(request: web.Request, setting: str, bucket: str, key: str | None = None) -> None:
+    """Count this request in `bucket` for the client's address (or `key`); 429 with Retry-After
+    once the limit of settings.<setting> is used up in its window. Nothing when the limit is off."""
+    limit = request.app[db.SETTINGS].limit(setting)
+    if limit is None:
+        return
+    count, seconds = limit
+    await db.query(request, "SELECT api.rate_limit(%s, %s, %s, %s)",
+                   (bucket, key or client_address(request), count, seconds))
+
+
+async def check(request: web.Request, checks: list[tuple[str, str, str]]) -> None:
+    """429 with Retry-After when any (setting, bucket, key) is used up; counts nothing."""
+    settings = request.app[db.SETTINGS]
+    for setting, bucket, key in checks:
+        limit = settings.limit(setting)
+        if limit is not None:
+            await db.query(request, "SELECT api.rate_limit_check(%s, %s, %s)", (bucket, key, limit[0]))
+
+
+async def count(request: web.Request, setting: str, bucket: str, key: str) -> None:
+    """Count one event (e.g. a failed sign-in) without refusing this request."""
+    limit = request.app[db.SETTINGS].limit(setting)
+    if limit is not None:
+        await db.query(request, "SELECT api.rate_limit(%s, %s, %s, %s, false)", (bucket, key, *limit))
+
+
+class HashGate:
+    """At most `workers` argon2 computations at once in this process, at most `per_address` of
+    them for one client address, and at most `queue` waiting: a flood of sign-ins from one
+    place is refused at once (429) instead of queueing in front of everyone else's."""
+
+    def __init__(self, workers: int | None = None, per_address: int = 2, queue: int | None = None) -> None:
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        self.per_address = per_address
+        self.queue = queue if queue is not None else 16 * self.workers
+        self._running: dict[str, int] = {}
+        self._waiting = 0
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def run(self, address: str, fn: Callable[..., T], *args: object) -> T:
+        if self._running.get(address, 0) >= self.per_address:
+            raise Problem(429, "too many sign-ins at once from your address; try again in a second",
+                          headers={"Retry-After": "1"})
+        if self._waiting >= self.queue:
+            raise Problem(503, "too many sign-ins at once; try again shortly", headers={"Retry-After": "1"})
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.workers)
+        self._running[address] = self._running.get(address, 0) + 1
+        try:
+            self._waiting += 1
+            try:
+                await self._semaphore.acquire()
+            finally:
+                self._waiting -= 1
+            try:
+                return await asyncio.to_thread(fn, *args)
+            finally:
+                self._semaphore.release()
+        finally:
+            self._running[address] -= 1
+            if not self._running[address]:
+                del self._running[address]
+
+
+HASH_GATE = web.AppKey("hash_gate", HashGate)
+
+
+async def hashing(request: web.Request, fn: Callable[..., T], *args: object) -> T:
+    """Run a password hash or check through the app's gate."""
+    return await request.app[HASH_GATE].run(client_address(request), fn, *args)
