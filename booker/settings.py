@@ -38,7 +38,7 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 Limit = tuple[int, int]
 LIMITS: dict[str, tuple[str, Limit | None, str]] = {
     # env name: (attribute, default, what is counted per window)
-    "BOOKER_LIMIT_LOGIN": ("limit_login", (5, 900), "failed sign-ins per address and email"),
+    "BOOKER_LIMIT_LOGIN": ("limit_login", (5, 300), "failed sign-ins per address and email"),
     "BOOKER_LIMIT_LOGIN_ADDRESS": ("limit_login_address", (20, 900), "failed sign-ins per address"),
     "BOOKER_LIMIT_REGISTER": ("limit_register", (10, 3600), "registrations per address"),
     "BOOKER_LIMIT_HOLDS": ("limit_holds", (60, 600), "holds per address"),
@@ -77,7 +77,7 @@ class Settings:
     app_db_password: str | None = field(default=None, repr=False)
     allow_http: bool = False
     rate_limits: bool = True
-    limit_login: Limit | None = (5, 900)
+    limit_login: Limit | None = (5, 300)
     limit_login_address: Limit | None = (20, 900)
     limit_register: Limit | None = (10, 3600)
     limit_holds: Limit | None = (60, 600)
