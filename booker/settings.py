@@ -28,6 +28,7 @@ KNOWN_SECRETS = frozenset({
     "test-secret-0123456789-0123456789-abcdef",
     "metrics-test-secret-0123456789-abcdef",
     "pages-test-secret-0123456789-0123456789",
+    "browser-test-secret-0123456789-0123456789",
     "change-me-change-me-change-me-change-me",
 })
 MIN_SECRET_BITS = 80  # `openssl rand -hex 16` estimates 90-125, `-hex 32` ~230, `"a" * 32` 0
