@@ -7,6 +7,7 @@ missing or invalid one stops start-up with one clear line per problem.
 from __future__ import annotations
 
 import collections
+import itertools
 import math
 import os
 import re
@@ -167,7 +168,7 @@ def secret_bits(secret: str) -> float:
         counts = collections.Counter(seq)
         return -sum(c / len(seq) * math.log2(c / len(seq)) for c in counts.values()) * len(seq)
 
-    steps = [ord(b) - ord(a) for a, b in zip(secret, secret[1:], strict=False)]
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(secret)]
     return min(shannon(secret), shannon(steps) if steps else 0.0)
 
 
@@ -178,8 +179,8 @@ def secret_problem(secret: str) -> str | None:
                 "set your own, e.g. `openssl rand -hex 32`")
     bits = secret_bits(secret)
     if bits < MIN_SECRET_BITS:
-        return (f"BOOKER_SECRET looks guessable (about {bits:.0f} bits of entropy, {MIN_SECRET_BITS} needed); "
-                "set a random one, e.g. `openssl rand -hex 32`")
+        return (f"BOOKER_SECRET looks guessable (about {bits:.0f} bits of entropy, {MIN_SECRET_BITS} "
+                "needed); set a random one, e.g. `openssl rand -hex 32`")
     return None
 
 

@@ -27,8 +27,11 @@ async def rate_limit(request: web.Request, setting: str, bucket: str, key: str |
     if limit is None:
         return
     count, seconds = limit
-    await db.query(request, "SELECT api.rate_limit(%s, %s, %s, %s)",
-                   (bucket, key or client_address(request), count, seconds))
+    await db.query(
+        request,
+        "SELECT api.rate_limit(%s, %s, %s, %s)",
+        (bucket, key or client_address(request), count, seconds),
+    )
 
 
 async def check(request: web.Request, checks: list[tuple[str, str, str]]) -> None:
@@ -62,8 +65,11 @@ class HashGate:
 
     async def run(self, address: str, fn: Callable[..., T], *args: object) -> T:
         if self._running.get(address, 0) >= self.per_address:
-            raise Problem(429, "too many sign-ins at once from your address; try again in a second",
-                          headers={"Retry-After": "1"})
+            raise Problem(
+                429,
+                "too many sign-ins at once from your address; try again in a second",
+                headers={"Retry-After": "1"},
+            )
         if self._waiting >= self.queue:
             raise Problem(503, "too many sign-ins at once; try again shortly", headers={"Retry-After": "1"})
         if self._semaphore is None:

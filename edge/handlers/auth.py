@@ -9,8 +9,7 @@ import psycopg
 from aiohttp import web
 
 from booker.passwords import hash_password, password_problem, verify_password
-from edge import db
-from edge import limits
+from edge import db, limits
 from edge.auth import (
     REFRESH_COOKIE,
     REFRESH_TTL,
@@ -89,7 +88,8 @@ async def login(request: web.Request) -> web.Response:
     # and per address: a spray of one password over many emails meets its limit too.
     address = client_address(request)
     pair = f"{address} {email.lower()}"
-    await limits.check(request, [("limit_login", "login", pair), ("limit_login_address", "login-address", address)])
+    await limits.check(request, [("limit_login", "login", pair),
+                                 ("limit_login_address", "login-address", address)])
     user = await db.query_one(
         request,
         "SELECT id, email, name, role::text AS role, created_at, password_hash FROM booking.users "

@@ -31,7 +31,9 @@ async def _remote_from_header(request: web.Request, handler: Any) -> web.StreamR
     return await handler(request)
 
 
-async def _client(aiohttp_client: ClientFactory, settings: Settings, url: str, **limits: Any) -> TestClient[Any, Any]:
+async def _client(
+    aiohttp_client: ClientFactory, settings: Settings, url: str, **limits: Any
+) -> TestClient[Any, Any]:
     app = create_app(dataclasses.replace(settings, **limits), database_url=url)
     app.middlewares.insert(0, _remote_from_header)
     return await aiohttp_client(app)
@@ -49,8 +51,9 @@ async def _assert_429(resp: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def limited(aiohttp_client: ClientFactory, settings: Settings, demo_url: str,
-                  app_db_url: str) -> TestClient[Any, Any]:
+async def limited(
+    aiohttp_client: ClientFactory, settings: Settings, demo_url: str, app_db_url: str
+) -> TestClient[Any, Any]:
     return await _client(aiohttp_client, settings, app_db_url)
 
 
@@ -58,54 +61,81 @@ async def test_twenty_first_anonymous_hold_from_one_address_is_429(limited: Test
     slots = await free_slots(limited, "meeting-room", days=14, resource="room-berlin")
     assert len(slots) >= 22
     for start in slots[:20]:
-        resp = await limited.post(f"{API}/holds", headers=_from("198.51.100.7"),
-                                  json={"service": "meeting-room", "starts_at": start, "resource": "room-berlin"})
+        resp = await limited.post(
+            f"{API}/holds",
+            headers=_from("198.51.100.7"),
+            json={"service": "meeting-room", "starts_at": start, "resource": "room-berlin"},
+        )
         assert resp.status == 201, await resp.text()
-    body = await _assert_429(await limited.post(
-        f"{API}/holds", headers=_from("198.51.100.7"),
-        json={"service": "meeting-room", "starts_at": slots[20], "resource": "room-berlin"}))
+    body = await _assert_429(
+        await limited.post(
+            f"{API}/holds",
+            headers=_from("198.51.100.7"),
+            json={"service": "meeting-room", "starts_at": slots[20], "resource": "room-berlin"},
+        )
+    )
     assert "open holds" in body["detail"]
     # another client is not affected
-    other = await limited.post(f"{API}/holds", headers=_from("198.51.100.8"),
-                               json={"service": "meeting-room", "starts_at": slots[21], "resource": "room-berlin"})
+    other = await limited.post(
+        f"{API}/holds",
+        headers=_from("198.51.100.8"),
+        json={"service": "meeting-room", "starts_at": slots[21], "resource": "room-berlin"},
+    )
     assert other.status == 201, await other.text()
 
 
-async def test_open_holds_are_capped_per_account_across_addresses(aiohttp_client: ClientFactory, settings: Settings,
-                                                                  demo_url: str, app_db_url: str, users: Any) -> None:
+async def test_open_holds_are_capped_per_account_across_addresses(
+    aiohttp_client: ClientFactory, settings: Settings, demo_url: str, app_db_url: str, users: Any
+) -> None:
     client = await _client(aiohttp_client, settings, app_db_url, max_open_holds=2)
     slots = await free_slots(client, "meeting-room", days=14, resource="room-berlin")
     member = users.headers("member")
     for i, start in enumerate(slots[:2]):
-        resp = await client.post(f"{API}/holds", headers={**member, **_from(f"203.0.113.{i}")},
-                                 json={"service": "meeting-room", "starts_at": start, "resource": "room-berlin"})
+        resp = await client.post(
+            f"{API}/holds",
+            headers={**member, **_from(f"203.0.113.{i}")},
+            json={"service": "meeting-room", "starts_at": start, "resource": "room-berlin"},
+        )
         assert resp.status == 201, await resp.text()
-    await _assert_429(await client.post(
-        f"{API}/holds", headers={**member, **_from("203.0.113.9")},
-        json={"service": "meeting-room", "starts_at": slots[2], "resource": "room-berlin"}))
+    await _assert_429(
+        await client.post(
+            f"{API}/holds",
+            headers={**member, **_from("203.0.113.9")},
+            json={"service": "meeting-room", "starts_at": slots[2], "resource": "room-berlin"},
+        )
+    )
     # a hold turned into a booking is no longer open
-    first = await client.post(f"{API}/holds", headers=_from("203.0.113.50"),
-                              json={"service": "meeting-room", "starts_at": slots[3], "resource": "room-berlin"})
+    first = await client.post(
+        f"{API}/holds",
+        headers=_from("203.0.113.50"),
+        json={"service": "meeting-room", "starts_at": slots[3], "resource": "room-berlin"},
+    )
     assert first.status == 201
 
 
-async def test_booking_a_hold_frees_its_place_under_the_cap(aiohttp_client: ClientFactory, settings: Settings,
-                                                            demo_url: str, app_db_url: str) -> None:
+async def test_booking_a_hold_frees_its_place_under_the_cap(
+    aiohttp_client: ClientFactory, settings: Settings, demo_url: str, app_db_url: str
+) -> None:
     client = await _client(aiohttp_client, settings, app_db_url, max_open_holds=1)
     slots = await free_slots(client, "meeting-room", days=14, resource="room-berlin")
     body = {"service": "meeting-room", "resource": "room-berlin"}
     hold = await client.post(f"{API}/holds", json={**body, "starts_at": slots[0]})
     assert hold.status == 201
     await _assert_429(await client.post(f"{API}/holds", json={**body, "starts_at": slots[1]}))
-    booked = await client.post(f"{API}/bookings", json={"service": "meeting-room", "hold": (await hold.json())["id"],
-                                                        "attendee": GUEST})
+    booked = await client.post(
+        f"{API}/bookings",
+        json={"service": "meeting-room", "hold": (await hold.json())["id"], "attendee": GUEST},
+    )
     assert booked.status == 201, await booked.text()
     assert (await client.post(f"{API}/holds", json={**body, "starts_at": slots[1]})).status == 201
 
 
 async def test_holds_and_guest_bookings_are_rate_limited_per_address(
-        aiohttp_client: ClientFactory, settings: Settings, demo_url: str, app_db_url: str, users: Any) -> None:
-    client = await _client(aiohttp_client, settings, app_db_url, limit_holds=(2, 600), limit_guest_bookings=(2, 600))
+    aiohttp_client: ClientFactory, settings: Settings, demo_url: str, app_db_url: str, users: Any
+) -> None:
+    client = await _client(
+        aiohttp_client, settings, app_db_url, limit_holds=(2, 600), limit_guest_bookings=(2, 600)
+    )
     slots = await free_slots(client, "meeting-room", days=14, resource="room-berlin")
     body = {"service": "meeting-room", "resource": "room-berlin"}
     for start in slots[:2]:
@@ -114,32 +144,54 @@ async def test_holds_and_guest_bookings_are_rate_limited_per_address(
     for start in slots[3:5]:
         resp = await client.post(f"{API}/bookings", json={**body, "starts_at": start, "attendee": GUEST})
         assert resp.status == 201, await resp.text()
-    await _assert_429(await client.post(f"{API}/bookings", json={**body, "starts_at": slots[5], "attendee": GUEST}))
+    await _assert_429(
+        await client.post(f"{API}/bookings", json={**body, "starts_at": slots[5], "attendee": GUEST})
+    )
     # signed-in bookings are not guest bookings; another address has its own count
-    assert (await client.post(f"{API}/bookings", headers=users.headers("member"),
-                              json={**body, "starts_at": slots[6]})).status == 201
-    assert (await client.post(f"{API}/bookings", headers=_from("192.0.2.1"),
-                              json={**body, "starts_at": slots[7], "attendee": GUEST})).status == 201
+    assert (
+        await client.post(
+            f"{API}/bookings", headers=users.headers("member"), json={**body, "starts_at": slots[6]}
+        )
+    ).status == 201
+    assert (
+        await client.post(
+            f"{API}/bookings",
+            headers=_from("192.0.2.1"),
+            json={**body, "starts_at": slots[7], "attendee": GUEST},
+        )
+    ).status == 201
 
 
-async def test_register_is_rate_limited_per_address(aiohttp_client: ClientFactory, settings: Settings,
-                                                    app_db_url: str) -> None:
+async def test_register_is_rate_limited_per_address(
+    aiohttp_client: ClientFactory, settings: Settings, app_db_url: str
+) -> None:
     client = await _client(aiohttp_client, settings, app_db_url, limit_register=(2, 3600))
     for i in range(2):
-        resp = await client.post(f"{API}/auth/register",
-                                 json={"email": f"r{i}@example.com", "password": "s3cret-pass", "name": "R"})
+        resp = await client.post(
+            f"{API}/auth/register",
+            json={"email": f"r{i}@example.com", "password": "s3cret-pass", "name": "R"},
+        )
         assert resp.status == 201
-    await _assert_429(await client.post(f"{API}/auth/register",
-                                         json={"email": "r9@example.com", "password": "s3cret-pass", "name": "R"}))
-    other = await client.post(f"{API}/auth/register", headers=_from("192.0.2.2"),
-                              json={"email": "r9@example.com", "password": "s3cret-pass", "name": "R"})
+    await _assert_429(
+        await client.post(
+            f"{API}/auth/register", json={"email": "r9@example.com", "password": "s3cret-pass", "name": "R"}
+        )
+    )
+    other = await client.post(
+        f"{API}/auth/register",
+        headers=_from("192.0.2.2"),
+        json={"email": "r9@example.com", "password": "s3cret-pass", "name": "R"},
+    )
     assert other.status == 201
 
 
-async def test_five_wrong_passwords_from_one_address_do_not_lock_the_owner_out(limited: TestClient[Any, Any]) -> None:
+async def test_five_wrong_passwords_from_one_address_do_not_lock_the_owner_out(
+    limited: TestClient[Any, Any],
+) -> None:
     for _ in range(5):
-        resp = await limited.post(f"{API}/auth/login", headers=_from("198.51.100.66"),
-                                  json={**MEMBER, "password": "wrong-123"})
+        resp = await limited.post(
+            f"{API}/auth/login", headers=_from("198.51.100.66"), json={**MEMBER, "password": "wrong-123"}
+        )
         assert resp.status == 401
     await _assert_429(await limited.post(f"{API}/auth/login", headers=_from("198.51.100.66"), json=MEMBER))
     owner = await limited.post(f"{API}/auth/login", headers=_from("192.0.2.10"), json=MEMBER)
@@ -148,22 +200,36 @@ async def test_five_wrong_passwords_from_one_address_do_not_lock_the_owner_out(l
 
 async def test_a_password_spray_across_many_emails_meets_429(limited: TestClient[Any, Any]) -> None:
     for i in range(20):  # BOOKER_LIMIT_LOGIN_ADDRESS: 20 failures per 15 minutes
-        resp = await limited.post(f"{API}/auth/login", headers=_from("198.51.100.99"),
-                                  json={"email": f"victim{i}@example.com", "password": "Summer2026"})
+        resp = await limited.post(
+            f"{API}/auth/login",
+            headers=_from("198.51.100.99"),
+            json={"email": f"victim{i}@example.com", "password": "Summer2026"},
+        )
         assert resp.status == 401
-    body = await _assert_429(await limited.post(f"{API}/auth/login", headers=_from("198.51.100.99"),
-                                                json={"email": "victim99@example.com", "password": "Summer2026"}))
+    body = await _assert_429(
+        await limited.post(
+            f"{API}/auth/login",
+            headers=_from("198.51.100.99"),
+            json={"email": "victim99@example.com", "password": "Summer2026"},
+        )
+    )
     assert "from your address" in body["detail"]
     # the owner elsewhere is not affected
     assert (await limited.post(f"{API}/auth/login", headers=_from("192.0.2.11"), json=MEMBER)).status == 200
 
 
-async def test_a_login_flood_from_one_address_does_not_slow_a_real_login(limited: TestClient[Any, Any]) -> None:
+async def test_a_login_flood_from_one_address_does_not_slow_a_real_login(
+    limited: TestClient[Any, Any],
+) -> None:
     """80 concurrent sign-ins from one address: all but a couple are refused before hashing,
     so the owner's login from another address takes about one hash, not eighty."""
+
     async def attack(i: int) -> int:
-        resp = await limited.post(f"{API}/auth/login", headers=_from("198.51.100.200"),
-                                  json={"email": f"x{i}@example.com", "password": "wrong-1234"})
+        resp = await limited.post(
+            f"{API}/auth/login",
+            headers=_from("198.51.100.200"),
+            json={"email": f"x{i}@example.com", "password": "wrong-1234"},
+        )
         return resp.status
 
     flood = [asyncio.ensure_future(attack(i)) for i in range(80)]

@@ -35,8 +35,9 @@ def test_every_admin_route_is_listed() -> None:
 
 
 @pytest.mark.parametrize("who", ["member", "stranger"])
-async def test_a_forged_admin_claim_is_refused_on_every_admin_route(client: TestClient[Any, Any], users: Any,
-                                                                     who: str) -> None:
+async def test_a_forged_admin_claim_is_refused_on_every_admin_route(
+    client: TestClient[Any, Any], users: Any, who: str
+) -> None:
     """A token signed with the secret that says "role": "admin": a member's id gets 403, an id
     that names no account gets 401, on every admin route."""
     sub = str(users.id("member")) if who == "member" else str(uuid.uuid4())
@@ -54,8 +55,9 @@ async def test_a_forged_admin_claim_is_refused_on_every_admin_route(client: Test
         assert me.status == 401
 
 
-async def test_a_demoted_admin_loses_admin_routes_at_once(client: TestClient[Any, Any], users: Any,
-                                                          db_url: str) -> None:
+async def test_a_demoted_admin_loses_admin_routes_at_once(
+    client: TestClient[Any, Any], users: Any, db_url: str
+) -> None:
     headers = users.headers("admin")  # minted while still an admin
     assert (await client.get(f"{API}/admin/bookings", headers=headers)).status == 200
     with psycopg.connect(db_url, autocommit=True) as c:
@@ -70,10 +72,12 @@ async def _api_token(client: TestClient[Any, Any], headers: dict[str, str]) -> s
     return str((await resp.json())["token"])
 
 
-async def test_disabling_an_account_ends_every_credential_at_once(client: TestClient[Any, Any], users: Any,
-                                                                  db_url: str) -> None:
-    login = await client.post(f"{API}/auth/login",
-                              json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD})
+async def test_disabling_an_account_ends_every_credential_at_once(
+    client: TestClient[Any, Any], users: Any, db_url: str
+) -> None:
+    login = await client.post(
+        f"{API}/auth/login", json={"email": demo.MEMBER_EMAIL, "password": demo.MEMBER_PASSWORD}
+    )
     assert login.status == 200
     access = _bearer((await login.json())["access_token"])
     refresh_cookie = login.cookies[REFRESH_COOKIE].value
@@ -83,9 +87,11 @@ async def test_disabling_an_account_ends_every_credential_at_once(client: TestCl
     with psycopg.connect(db_url, autocommit=True) as c:
         c.execute("UPDATE booking.users SET disabled_at = now() WHERE id = %s", (users.id("member"),))
         revoked = c.execute(
-            "SELECT (SELECT count(*) FROM booking.refresh_tokens WHERE user_id = %(u)s AND revoked_at IS NULL),"
+            "SELECT (SELECT count(*) FROM booking.refresh_tokens"
+            "         WHERE user_id = %(u)s AND revoked_at IS NULL),"
             "       (SELECT count(*) FROM booking.api_tokens WHERE user_id = %(u)s AND revoked_at IS NULL)",
-            {"u": users.id("member")}).fetchone()
+            {"u": users.id("member")},
+        ).fetchone()
     assert revoked == (0, 0), "disabling revokes refresh and API tokens in the database"
 
     for headers in (access, api_token):
@@ -109,9 +115,11 @@ async def test_disabling_an_account_ends_every_credential_at_once(client: TestCl
 async def test_the_database_refuses_a_token_for_a_disabled_account(users: Any, db_url: str) -> None:
     with psycopg.connect(db_url, autocommit=True) as c:
         c.execute("UPDATE booking.users SET disabled_at = now() WHERE id = %s", (users.id("member"),))
-        for sql in ("INSERT INTO booking.api_tokens (user_id, name, token_hash, prefix) VALUES (%s, 'x', 'h', 'bk_')",
-                    "INSERT INTO booking.refresh_tokens (user_id, family_id, token_hash, expires_at) "
-                    "VALUES (%s, gen_random_uuid(), 'h', now() + interval '1 day')"):
+        for sql in (
+            "INSERT INTO booking.api_tokens (user_id, name, token_hash, prefix) VALUES (%s, 'x', 'h', 'bk_')",
+            "INSERT INTO booking.refresh_tokens (user_id, family_id, token_hash, expires_at) "
+            "VALUES (%s, gen_random_uuid(), 'h', now() + interval '1 day')",
+        ):
             with pytest.raises(psycopg.Error) as err:
                 c.execute(sql, (users.id("member"),))
             assert err.value.sqlstate == "RB401"

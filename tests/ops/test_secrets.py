@@ -28,7 +28,16 @@ def _refusal(env: dict[str, str]) -> list[str]:
 def _repository_secrets() -> set[str]:
     """Every value the repository assigns to a secret: BOOKER_SECRET=..., ${BOOKER_SECRET:-...},
     SECRET = "...", secret="..." in code, docs, compose and the example environment."""
-    skip = {".venv", "var", "node_modules", ".git", "__pycache__", ".hypothesis", ".ruff_cache", ".mypy_cache"}
+    skip = {
+        ".venv",
+        "var",
+        "node_modules",
+        ".git",
+        "__pycache__",
+        ".hypothesis",
+        ".ruff_cache",
+        ".mypy_cache",
+    }
     files = [p.relative_to(ROOT) for p in ROOT.rglob("*") if not skip & set(p.relative_to(ROOT).parts)]
     patterns = [
         re.compile(r"BOOKER_SECRET\s*[=:]\s*[\"']?([^\s\"'$#{}]{8,})"),
@@ -38,8 +47,10 @@ def _repository_secrets() -> set[str]:
     found: set[str] = set()
     for name in files:
         path = ROOT / name
-        if path.suffix not in (".py", ".md", ".yml", ".yaml", ".example", ".toml", ".sh", ".txt", "") or \
-                not path.is_file():
+        if (
+            path.suffix not in (".py", ".md", ".yml", ".yaml", ".example", ".toml", ".sh", ".txt", "")
+            or not path.is_file()
+        ):
             continue
         text = path.read_text(errors="replace")
         for pattern in patterns:
@@ -61,8 +72,17 @@ def test_production_refuses_every_secret_in_the_repository() -> None:
             assert len(problems) == 1 and problems[0].startswith("BOOKER_SECRET"), (secret, problems)
 
 
-@pytest.mark.parametrize("secret", ["a" * 32, "ab" * 20, "abcdefghijklmnopqrstuvwxyz012345", "0123456789" * 4,
-                                    "Passw0rd!" * 4, "x" * 31 + "y"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "a" * 32,
+        "ab" * 20,
+        "abcdefghijklmnopqrstuvwxyz012345",
+        "0123456789" * 4,
+        "Passw0rd!" * 4,
+        "x" * 31 + "y",
+    ],
+)
 def test_production_refuses_a_low_entropy_secret(secret: str) -> None:
     problems = _refusal({"BOOKER_ENV": "production", "BOOKER_SECRET": secret})
     assert problems == [problems[0]] and "BOOKER_SECRET looks guessable" in problems[0]
@@ -77,10 +97,14 @@ def test_random_secrets_pass_and_development_is_lenient() -> None:
 
 
 def test_serve_refuses_a_published_secret_with_one_line(tmp_path: Path) -> None:
-    env = clean_env(BOOKER_ENV="production", BOOKER_SECRET=settings.DEV_SECRET,
-                    DATABASE_URL="postgresql://127.0.0.1:1/none")
-    done = subprocess.run([*BOOKER, "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                          check=False)
+    env = clean_env(
+        BOOKER_ENV="production",
+        BOOKER_SECRET=settings.DEV_SECRET,
+        DATABASE_URL="postgresql://127.0.0.1:1/none",
+    )
+    done = subprocess.run(
+        [*BOOKER, "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "BOOKER_SECRET is a published example value" in lines[0], lines
@@ -97,7 +121,9 @@ def test_production_refuses_a_plain_http_public_url_unless_allowed() -> None:
     local = load({**base, "BOOKER_PUBLIC_URL": "http://localhost:8080"})
     assert local.secure_cookies
     assert not load({"BOOKER_ENV": "test", "BOOKER_SECRET": GOOD}).secure_cookies
-    assert load({"BOOKER_ENV": "test", "BOOKER_SECRET": GOOD, "BOOKER_PUBLIC_URL": "https://x.example"}).secure_cookies
+    assert load(
+        {"BOOKER_ENV": "test", "BOOKER_SECRET": GOOD, "BOOKER_PUBLIC_URL": "https://x.example"}
+    ).secure_cookies
 
 
 def test_limits_are_settings() -> None:
@@ -110,14 +136,24 @@ def test_limits_are_settings() -> None:
     assert len(problems) == 2 and problems[0].startswith("BOOKER_LIMIT_REGISTER")
 
 
-def test_up_once_in_production_loads_no_demo_data(db_url: str, conn: psycopg.Connection, tmp_path: Path) -> None:
+def test_up_once_in_production_loads_no_demo_data(
+    db_url: str, conn: psycopg.Connection, tmp_path: Path
+) -> None:
     env = clean_env(DATABASE_URL=db_url, BOOKER_ENV="production", BOOKER_SECRET=GOOD)
-    done = subprocess.run([*BOOKER, "up", "--once"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [*BOOKER, "up", "--once"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "demo data loaded" not in done.stderr
     assert conn.execute("SELECT count(*) FROM booking.users").fetchone() == (0,)
-    refused = subprocess.run([*BOOKER, "demo-data"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                             timeout=60, check=False)
+    refused = subprocess.run(
+        [*BOOKER, "demo-data"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert refused.returncode != 0 and "BOOKER_ENV=development" in refused.stderr
     assert conn.execute("SELECT count(*) FROM booking.users").fetchone() == (0,)
