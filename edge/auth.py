@@ -98,8 +98,9 @@ async def current_user(request: web.Request) -> Principal | None:
         if scheme.lower() != "bearer" or not credential:
             raise _unauthorized("use Authorization: Bearer <token>")
         if credential.startswith(API_TOKEN_PREFIX):
-            row = await db.query_one(
-                request, "SELECT user_id::text AS id, role FROM api.api_token_caller(%s)", (sha256(credential),))
+            row = await db.query_one(request, "SELECT user_id::text AS id, role "
+                                     "FROM api.api_token_caller(%s)",
+                                     (sha256(credential),))
             if row is None:
                 raise _unauthorized("the API token is not valid")
             principal = Principal(row["id"], row["role"], "api_token")
