@@ -62,8 +62,9 @@ async def register(request: web.Request) -> web.Response:
         f.errors["password"] = problem
     f.check()
     assert email and password and name
-    await limits.rate_limit(request, "limit_register", "register")
-    password_hash = await limits.hashing(request, hash_password, password)
+    async with limits.signing_in(request):
+        await limits.rate_limit(request, "limit_register", "register")
+        password_hash = await limits.hashing(request, hash_password, password)
     try:
         user = await db.query_one(
             request,
@@ -84,12 +85,17 @@ async def login(request: web.Request) -> web.Response:
     password = f.text("password", required=True, max_len=1024)
     f.check()
     assert email and password
+    async with limits.signing_in(request):  # before any database work: a flood is refused cheaply
+        return await _login(request, email, password)
+
+
+async def _login(request: web.Request, email: str, password: str) -> web.Response:
     # Failures count per (address, email): a stranger elsewhere cannot lock the owner out;
     # and per address: a spray of one password over many emails meets its limit too.
     address = client_address(request)
     pair = f"{address} {email.lower()}"
-    await limits.check(request, [("limit_login", "login", pair),
-                                 ("limit_login_address", "login-address", address)])
+    failures = [("limit_login", "login", pair), ("limit_login_address", "login-address", address)]
+    await limits.check(request, failures)
     user = await db.query_one(
         request,
         "SELECT id, email, name, role::text AS role, created_at, password_hash FROM booking.users "
@@ -98,8 +104,7 @@ async def login(request: web.Request) -> web.Response:
     )
     ok = await limits.hashing(request, verify_password, user["password_hash"] if user else None, password)
     if not ok or user is None:
-        await limits.count(request, "limit_login", "login", pair)
-        await limits.count(request, "limit_login_address", "login-address", address)
+        await limits.count(request, failures)
         raise Problem(401, "wrong email or password", headers={"WWW-Authenticate": 'Bearer realm="booker"'})
     await db.query(request, "SELECT api.rate_limit_reset('login', %s)", (pair,))
     return await _signed_in(request, user, 200)

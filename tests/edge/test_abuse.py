@@ -232,6 +232,10 @@ async def test_a_login_flood_from_one_address_does_not_slow_a_real_login(
         )
         return resp.status
 
+    started = time.monotonic()
+    alone = await limited.post(f"{API}/auth/login", headers=_from("192.0.2.12"), json=MEMBER)
+    baseline = time.monotonic() - started
+    assert alone.status == 200
     flood = [asyncio.ensure_future(attack(i)) for i in range(80)]
     await asyncio.sleep(0.05)
     started = time.monotonic()
@@ -241,4 +245,8 @@ async def test_a_login_flood_from_one_address_does_not_slow_a_real_login(
     assert owner.status == 200
     assert statuses.count(429) >= 70, statuses
     assert set(statuses) <= {401, 429}
-    assert took < 1.5, f"a real login took {took:.2f} s during the flood"
+    # about one hash more than alone (the flood gets two at a time), not eighty (main: 0.1 s -> 6.7 s);
+    # relative, as the machine running the tests may be loaded
+    assert took < 5 * baseline + 0.5, (
+        f"a real login took {took:.2f} s during the flood, {baseline:.2f} s alone"
+    )
