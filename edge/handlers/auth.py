@@ -31,14 +31,10 @@ def user_json(row: dict[str, Any]) -> dict[str, Any]:
             "created_at": row["created_at"]}
 
 
-async def _new_refresh_token(request: web.Request, user_id: Any, family_id: Any | None = None) -> str:
+async def _new_refresh_token(request: web.Request, user_id: Any) -> str:
     token = new_secret_token()
-    await db.query(
-        request,
-        """INSERT INTO booking.refresh_tokens (user_id, family_id, token_hash, expires_at)
-           VALUES (%s, coalesce(%s, gen_random_uuid()), %s, now() + make_interval(secs => %s))""",
-        (user_id, family_id, sha256(token), REFRESH_TTL),
-    )
+    await db.query(request, "SELECT api.issue_refresh_token(%s, %s, %s)",
+                   (user_id, sha256(token), REFRESH_TTL))
     return token
 
 
@@ -66,12 +62,8 @@ async def register(request: web.Request) -> web.Response:
         await limits.rate_limit(request, "limit_register", "register")
         password_hash = await limits.hashing(request, hash_password, password)
     try:
-        user = await db.query_one(
-            request,
-            "INSERT INTO booking.users (email, name, password_hash) VALUES (lower(%s), %s, %s) "
-            "RETURNING id, email, name, role::text AS role, created_at",
-            (email, name, password_hash),
-        )
+        user = await db.query_one(request, "SELECT * FROM api.register_user(%s, %s, %s)",
+                                  (email, name, password_hash))
     except psycopg.errors.UniqueViolation:
         raise Problem(409, "an account with this email already exists",
                       errors={"email": "is already registered"}) from None
@@ -96,12 +88,7 @@ async def _login(request: web.Request, email: str, password: str) -> web.Respons
     pair = f"{address} {email.lower()}"
     failures = [("limit_login", "login", pair), ("limit_login_address", "login-address", address)]
     await limits.check(request, failures)
-    user = await db.query_one(
-        request,
-        "SELECT id, email, name, role::text AS role, created_at, password_hash FROM booking.users "
-        "WHERE lower(email) = lower(%s) AND disabled_at IS NULL",
-        (email,),
-    )
+    user = await db.query_one(request, "SELECT * FROM api.login_user(%s)", (email,))
     ok = await limits.hashing(request, verify_password, user["password_hash"] if user else None, password)
     if not ok or user is None:
         await limits.count(request, failures)
@@ -116,32 +103,9 @@ async def refresh(request: web.Request) -> web.Response:
     if not token:
         raise Problem(401, "no refresh token; sign in again")
     new_token = new_secret_token()
-    async with db.transaction(request) as cur:
-        await cur.execute(
-            "SELECT id, user_id, family_id, expires_at > now() AS live, rotated_at IS NOT NULL OR "
-            "revoked_at IS NOT NULL AS used FROM booking.refresh_tokens WHERE token_hash = %s FOR UPDATE",
-            (sha256(token),),
-        )
-        row = await cur.fetchone()
-        outcome = "unknown"
-        user = None
-        if row and row["used"]:
-            await cur.execute("UPDATE booking.refresh_tokens SET revoked_at = now() "
-                              "WHERE family_id = %s AND revoked_at IS NULL", (row["family_id"],))
-            outcome = "reused"
-        elif row and row["live"]:
-            await cur.execute("UPDATE booking.refresh_tokens SET rotated_at = now() WHERE id = %s",
-                              (row["id"],))
-            await cur.execute(
-                "SELECT id, email, name, role::text AS role, created_at FROM booking.users "
-                "WHERE id = %s AND disabled_at IS NULL", (row["user_id"],))
-            user = await cur.fetchone()
-            if user:
-                await cur.execute(
-                    """INSERT INTO booking.refresh_tokens (user_id, family_id, token_hash, expires_at)
-                       VALUES (%s, %s, %s, now() + make_interval(secs => %s))""",
-                    (row["user_id"], row["family_id"], sha256(new_token), REFRESH_TTL))
-                outcome = "ok"
+    user = await db.query_one(request, "SELECT * FROM api.rotate_refresh_token(%s, %s, %s)",
+                              (sha256(token), sha256(new_token), REFRESH_TTL))
+    outcome = user["outcome"] if user else "unknown"
     if outcome != "ok" or user is None:
         detail = {"reused": "this refresh token was already used; every session of its sign-in is revoked",
                   "unknown": "the refresh token is not valid; sign in again"}.get(outcome, "sign in again")
@@ -158,13 +122,7 @@ async def refresh(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     token = request.cookies.get(REFRESH_COOKIE)
     if token:
-        await db.query(
-            request,
-            """UPDATE booking.refresh_tokens SET revoked_at = now()
-                WHERE revoked_at IS NULL
-                  AND family_id = (SELECT family_id FROM booking.refresh_tokens WHERE token_hash = %s)""",
-            (sha256(token),),
-        )
+        await db.query(request, "SELECT api.revoke_refresh_family(%s)", (sha256(token),))
     response = web.Response(status=204)
     clear_refresh_cookie(response)
     return response
