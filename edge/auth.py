@@ -111,7 +111,9 @@ async def current_user(request: web.Request) -> Principal | None:
             except ValueError:
                 raise _unauthorized("the access token is not valid") from None
             # the role comes from the database, never from the token
-            row = await db.query_one(request, "SELECT api.caller(%s) AS role", (user_id,))
+            issued = claims.get("iat")
+            row = await db.query_one(request, "SELECT api.caller(%s, to_timestamp(%s)) AS role",
+                                     (user_id, issued if isinstance(issued, int) else None))
             if row is None or row["role"] is None:
                 raise _unauthorized("this account is disabled or no longer exists")
             principal = Principal(str(user_id), row["role"], "jwt")

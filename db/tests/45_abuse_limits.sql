@@ -2,7 +2,7 @@
 -- bucket and key), api.hold_slot_for_client (open holds per address and per account), the
 -- per-request caller checks api.caller / api.api_token_caller, and the token triggers on users.
 BEGIN;
-SELECT plan(29);
+SELECT plan(31);
 \ir fixtures.psql
 
 -- rate_limit ----------------------------------------------------------------------------------------
@@ -79,6 +79,10 @@ SELECT is((SELECT revoked_at IS NOT NULL FROM booking.api_tokens WHERE token_has
           'disabling an account revokes its API tokens');
 UPDATE booking.users SET disabled_at = NULL WHERE id = '00000000-0000-0000-0000-0000000000a4';
 SELECT is((SELECT count(*)::int FROM api.api_token_caller('hash-of-a4')), 0, 're-enabling revives no token');
+SELECT is(api.caller('00000000-0000-0000-0000-0000000000a4', now() - interval '1 minute'), NULL,
+          'caller: an access token issued before the account was disabled stays refused after re-enabling');
+SELECT is(api.caller('00000000-0000-0000-0000-0000000000a4', clock_timestamp() + interval '1 second'), 'member',
+          'caller: a token issued after re-enabling is accepted');
 
 SELECT * FROM finish();
 ROLLBACK;
