@@ -36,15 +36,14 @@ MIN_SECRET_BITS = 80  # `openssl rand -hex 16` estimates 90-125, `-hex 32` ~230,
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 # Abuse limits (count per seconds), kept in PostgreSQL so every edge shares them; see
-# docs/operations.md "Security". None: that limit is off.
+# docs/operations.md "Security". None: that limit is off. Defaults: the Settings fields.
 Limit = tuple[int, int]
-LIMITS: dict[str, tuple[str, Limit | None, str]] = {
-    # env name: (attribute, default, what is counted per window)
-    "BOOKER_LIMIT_LOGIN": ("limit_login", (5, 300), "failed sign-ins per address and email"),
-    "BOOKER_LIMIT_LOGIN_ADDRESS": ("limit_login_address", (20, 900), "failed sign-ins per address"),
-    "BOOKER_LIMIT_REGISTER": ("limit_register", (10, 3600), "registrations per address"),
-    "BOOKER_LIMIT_HOLDS": ("limit_holds", (60, 600), "holds per address"),
-    "BOOKER_LIMIT_GUEST_BOOKINGS": ("limit_guest_bookings", (30, 600), "guest bookings per address"),
+LIMITS = {
+    "BOOKER_LIMIT_LOGIN": "limit_login",  # failed sign-ins per address and email
+    "BOOKER_LIMIT_LOGIN_ADDRESS": "limit_login_address",  # failed sign-ins per address
+    "BOOKER_LIMIT_REGISTER": "limit_register",  # registrations per address
+    "BOOKER_LIMIT_HOLDS": "limit_holds",  # holds per address
+    "BOOKER_LIMIT_GUEST_BOOKINGS": "limit_guest_bookings",  # bookings without an account per address
 }
 
 
@@ -128,7 +127,7 @@ NAMES = {
     "BOOKER_ALLOW_HTTP": "allow_http",
     "BOOKER_RATE_LIMITS": "rate_limits",
     "BOOKER_MAX_OPEN_HOLDS": "max_open_holds",
-    **{name: attr for name, (attr, _, _) in LIMITS.items()},
+    **LIMITS,
 }
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -240,7 +239,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
                         "(behind a TLS proxy), or set BOOKER_ALLOW_HTTP=true to accept the risk")
     if "BOOKER_RATE_LIMITS" in env:
         values["rate_limits"] = _bool("BOOKER_RATE_LIMITS", env["BOOKER_RATE_LIMITS"], problems)
-    for name, (attr, _, _) in LIMITS.items():
+    for name, attr in LIMITS.items():
         if name in env:
             values[attr] = _limit(name, env[name], problems)
     if "BOOKER_MAX_OPEN_HOLDS" in env:
