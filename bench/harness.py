@@ -114,7 +114,9 @@ async def edge_process(database_url: str, extra_env: dict[str, str] | None = Non
     """`booker serve` as its own process on a free loopback port; yields its base URL once
     /ready answers 200, and stops the process on exit."""
     port = free_port()
+    # every simulated client comes from 127.0.0.1: the per-address abuse limits would refuse them
     env = {**os.environ, "DATABASE_URL": database_url, "BOOKER_ENV": "development",
+           "BOOKER_RATE_LIMITS": "false",
            "BOOKER_LOG_LEVEL": "warning", "BOOKER_HOST": "127.0.0.1", "BOOKER_PORT": str(port),
            **(extra_env or {})}
     booker = str(Path(sys.executable).with_name("booker"))

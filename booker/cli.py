@@ -41,7 +41,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from booker import demo
+    from booker.settings import load_or_exit
 
+    if not load_or_exit().development:
+        sys.exit("booker: demo data (with its published passwords) loads only with BOOKER_ENV=development")
     if demo.load(_database_url(args)):
         print("demo data loaded")
     else:

@@ -291,7 +291,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             watchdog = supervisor.spawn_watchdog(settings.var_dir, args.keep_db)
             write_state(settings, [], postmaster_pid(cluster.data) if cluster else None, watchdog.pid)
         migrate.migrate(url)
-        if demo.load(url):
+        if settings.development and demo.load(url):  # demo accounts only ever in development
             say("demo data loaded")
         if cluster is not None:
             app_url = child_database_url(url)

@@ -6,7 +6,11 @@ missing or invalid one stops start-up with one clear line per problem.
 
 from __future__ import annotations
 
+import collections
+import itertools
+import math
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +19,32 @@ from urllib.parse import urlsplit
 from booker import ROOT
 
 DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"
+
+# Every BOOKER_SECRET value printed anywhere in this repository (.env.example, compose,
+# docs, tests): public, so refused outside development. tests/ops/test_secrets.py scans
+# the repository and fails when a new one appears that is neither here nor refused anyway.
+KNOWN_SECRETS = frozenset({
+    DEV_SECRET,
+    "compose-demo-secret-replace-me-in-.env-0123456789",
+    "test-secret-0123456789-0123456789-abcdef",
+    "metrics-test-secret-0123456789-abcdef",
+    "pages-test-secret-0123456789-0123456789",
+    "browser-test-secret-0123456789-0123456789",
+    "change-me-change-me-change-me-change-me",
+})
+MIN_SECRET_BITS = 80  # `openssl rand -hex 16` estimates 90-125, `-hex 32` ~230, `"a" * 32` 0
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+# Abuse limits (count per seconds), kept in PostgreSQL so every edge shares them; see
+# docs/operations.md "Security". None: that limit is off. Defaults: the Settings fields.
+Limit = tuple[int, int]
+LIMITS = {
+    "BOOKER_LIMIT_LOGIN": "limit_login",  # failed sign-ins per address and email
+    "BOOKER_LIMIT_LOGIN_ADDRESS": "limit_login_address",  # failed sign-ins per address
+    "BOOKER_LIMIT_REGISTER": "limit_register",  # registrations per address
+    "BOOKER_LIMIT_HOLDS": "limit_holds",  # holds per address
+    "BOOKER_LIMIT_GUEST_BOOKINGS": "limit_guest_bookings",  # bookings without an account per address
+}
 
 
 class SettingsError(ValueError):
@@ -46,6 +76,28 @@ class Settings:
     var_dir: str = str(ROOT / "var")
     pg_port: int = 54329
     app_db_password: str | None = field(default=None, repr=False)
+    allow_http: bool = False
+    rate_limits: bool = True
+    limit_login: Limit | None = (5, 300)
+    limit_login_address: Limit | None = (20, 900)
+    limit_register: Limit | None = (10, 3600)
+    limit_holds: Limit | None = (60, 600)
+    limit_guest_bookings: Limit | None = (30, 600)
+    max_open_holds: int | None = 20
+
+    def limit(self, name: str) -> Limit | None:
+        """A rate limit by attribute name (e.g. "limit_holds"), None when off."""
+        return getattr(self, name) if self.rate_limits else None
+
+    @property
+    def open_holds_cap(self) -> int | None:
+        return self.max_open_holds if self.rate_limits else None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Secure cookies: behind https, and always in production unless http is allowed."""
+        return self.public_url.startswith("https://") or (self.environment == "production"
+                                                          and not self.allow_http)
 
     @property
     def development(self) -> bool:
@@ -72,6 +124,10 @@ NAMES = {
     "BOOKER_VAR": "var_dir",
     "BOOKER_PG_PORT": "pg_port",
     "BOOKER_APP_DB_PASSWORD": "app_db_password",
+    "BOOKER_ALLOW_HTTP": "allow_http",
+    "BOOKER_RATE_LIMITS": "rate_limits",
+    "BOOKER_MAX_OPEN_HOLDS": "max_open_holds",
+    **LIMITS,
 }
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -97,6 +153,48 @@ def _bool(name: str, value: str, problems: list[str]) -> bool:
     return False
 
 
+def secret_bits(secret: str) -> float:
+    """A rough estimate of a secret's entropy in bits: the least of the Shannon entropy of its
+    characters and of the steps between them (catches abcdef..., 0123...), times its length;
+    0 when it repeats itself (a period covering half of it or more)."""
+    n = len(secret)
+    for period in range(1, n // 2 + 1):
+        same = sum(secret[i] == secret[i + period] for i in range(n - period))
+        if same >= (n - period) * 0.5:
+            return 0.0
+
+    def shannon(seq: list[int] | str) -> float:
+        counts = collections.Counter(seq)
+        return -sum(c / len(seq) * math.log2(c / len(seq)) for c in counts.values()) * len(seq)
+
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(secret)]
+    return min(shannon(secret), shannon(steps) if steps else 0.0)
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why a secret may not be used outside development, in one line; None when it may."""
+    if secret in KNOWN_SECRETS:
+        return ("BOOKER_SECRET is a published example value (it appears in the Booker repository); "
+                "set your own, e.g. `openssl rand -hex 32`")
+    bits = secret_bits(secret)
+    if bits < MIN_SECRET_BITS:
+        return (f"BOOKER_SECRET looks guessable (about {bits:.0f} bits of entropy, {MIN_SECRET_BITS} "
+                "needed); set a random one, e.g. `openssl rand -hex 32`")
+    return None
+
+
+def _limit(name: str, value: str, problems: list[str]) -> Limit | None:
+    v = value.strip().lower()
+    if v in ("off", "0", "none"):
+        return None
+    m = re.fullmatch(r"(\d{1,6})\s*/\s*(\d{1,6})\s*([smh]?)", v)
+    seconds = int(m.group(2)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(3)] if m else 0
+    if not m or int(m.group(1)) < 1 or not 1 <= seconds <= 86400:
+        problems.append(f"{name}={value!r} must be COUNT/SECONDS (e.g. 5/900 or 5/15m, at most a day) or off")
+        return None
+    return int(m.group(1)), seconds
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate settings; raises SettingsError listing every problem."""
     env = os.environ if env is None else env
@@ -118,6 +216,8 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if len(secret) < 32:
             problems.append("BOOKER_SECRET must be at least 32 characters")
         values["secret"] = secret
+        if environment != "development" and len(secret) >= 32 and (problem := secret_problem(secret)):
+            problems.append(problem)
     elif environment != "development":
         problems.append("BOOKER_SECRET is required outside development (32+ random characters)")
 
@@ -130,6 +230,26 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     if urlsplit(public).scheme not in ("http", "https") or not urlsplit(public).netloc:
         problems.append(f"BOOKER_PUBLIC_URL={public!r} must be an http(s) URL")
     values["public_url"] = public.rstrip("/")
+    if "BOOKER_ALLOW_HTTP" in env:
+        values["allow_http"] = _bool("BOOKER_ALLOW_HTTP", env["BOOKER_ALLOW_HTTP"], problems)
+    host = (urlsplit(public).hostname or "").lower()
+    if (environment == "production" and urlsplit(public).scheme == "http" and host not in LOOPBACK_HOSTS
+            and not values.get("allow_http")):
+        problems.append(f"BOOKER_PUBLIC_URL={public!r} is plain http in production: use https "
+                        "(behind a TLS proxy), or set BOOKER_ALLOW_HTTP=true to accept the risk")
+    if "BOOKER_RATE_LIMITS" in env:
+        values["rate_limits"] = _bool("BOOKER_RATE_LIMITS", env["BOOKER_RATE_LIMITS"], problems)
+    for name, attr in LIMITS.items():
+        if name in env:
+            values[attr] = _limit(name, env[name], problems)
+    if "BOOKER_MAX_OPEN_HOLDS" in env:
+        raw = env["BOOKER_MAX_OPEN_HOLDS"].strip().lower()
+        if raw == "off":
+            values["max_open_holds"] = None
+        elif raw.isdigit() and 1 <= int(raw) <= 10000:
+            values["max_open_holds"] = int(raw)
+        else:
+            problems.append("BOOKER_MAX_OPEN_HOLDS must be a whole number from 1 to 10000, or off")
 
     if "SMTP_HOST" in env:
         values["smtp_host"] = env["SMTP_HOST"]

@@ -21,8 +21,6 @@ GRANT EXECUTE ON FUNCTION booking.is_valid_timezone(text), booking.on_grid(times
 GRANT EXECUTE ON FUNCTION booking.is_email_address(text) TO booker_app;  -- domain booking.email_address
 GRANT SELECT ON booking.time_zones TO booker_app;
 GRANT SELECT, UPDATE ON booking.notification_log TO booker_app;
--- the edge's login rate limiter (migration 0010).
-GRANT SELECT, INSERT, UPDATE, DELETE ON booking.login_attempts TO booker_app;
 GRANT USAGE ON SCHEMA report TO booker_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA report TO booker_app;
 

@@ -11,6 +11,7 @@ from edge import db
 from edge.errors import error_middleware
 from edge.handlers import admin, auth, bookings, mail, me, services, system
 from edge.http import MAX_BODY
+from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
 from edge.metrics import setup_metrics
 from edge.pages import setup_pages
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         app[db.DATABASE_URL] = database_url
     app.cleanup_ctx.append(db.db_cleanup_ctx)
     app[services.SLOT_CACHE] = services.SlotCache()
+    app[HASH_GATE] = HashGate()
     app.on_shutdown.append(app[services.SLOT_CACHE].close)
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)

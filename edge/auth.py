@@ -6,6 +6,9 @@
 * Refresh tokens: random, SHA-256 stored, sent as an httpOnly SameSite=Strict cookie
   scoped to /api/v1/auth, valid 7 days and rotated on each use; presenting a rotated
   (or revoked) one revokes its whole family.
+* Every request with a credential asks the database who the caller is now
+  (api.caller / api.api_token_caller): the role claim of a token is never trusted, and a
+  demoted or disabled account loses its rights at once (disabled: 401).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +31,6 @@ REFRESH_TTL = 7 * 24 * 3600
 REFRESH_COOKIE = "booker_refresh"
 REFRESH_PATH = "/api/v1/auth"
 API_TOKEN_PREFIX = "bk_"
-
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,12 @@ class Principal:
 
 # The caller of this request once resolved; None for anonymous.
 PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
+
+
+def client_address(request: web.Request) -> str:
+    """The address the abuse limits count a request against (the peer; a trusted reverse
+    proxy's X-Forwarded-For is for edge/http.py to resolve, then this reads it)."""
+    return request.remote or "unknown"
 
 
 def sha256(value: str) -> str:
@@ -89,22 +98,25 @@ async def current_user(request: web.Request) -> Principal | None:
         if scheme.lower() != "bearer" or not credential:
             raise _unauthorized("use Authorization: Bearer <token>")
         if credential.startswith(API_TOKEN_PREFIX):
-            row = await db.query_one(
-                request,
-                """UPDATE booking.api_tokens t SET last_used_at = now()
-                     FROM booking.users u
-                    WHERE t.token_hash = %s AND u.id = t.user_id
-                      AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-                      AND u.disabled_at IS NULL
-                RETURNING u.id::text AS id, u.role::text AS role""",
-                (sha256(credential),),
-            )
+            row = await db.query_one(request, "SELECT user_id::text AS id, role "
+                                     "FROM api.api_token_caller(%s)",
+                                     (sha256(credential),))
             if row is None:
                 raise _unauthorized("the API token is not valid")
             principal = Principal(row["id"], row["role"], "api_token")
         else:
             claims = _decode(request.app[db.SETTINGS].secret, credential)
-            principal = Principal(claims["sub"], str(claims.get("role", "member")), "jwt")
+            try:
+                user_id = uuid.UUID(claims["sub"])
+            except ValueError:
+                raise _unauthorized("the access token is not valid") from None
+            # the role comes from the database, never from the token
+            issued = claims.get("iat")
+            row = await db.query_one(request, "SELECT api.caller(%s, to_timestamp(%s)) AS role",
+                                     (user_id, issued if isinstance(issued, int) else None))
+            if row is None or row["role"] is None:
+                raise _unauthorized("this account is disabled or no longer exists")
+            principal = Principal(str(user_id), row["role"], "jwt")
     request[PRINCIPAL] = principal
     return principal
 
@@ -124,7 +136,7 @@ async def require_admin(request: web.Request) -> Principal:
 
 
 def set_refresh_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
-    secure = request.app[db.SETTINGS].public_url.startswith("https://")
+    secure = request.app[db.SETTINGS].secure_cookies
     response.set_cookie(REFRESH_COOKIE, token, max_age=REFRESH_TTL, path=REFRESH_PATH,
                         httponly=True, samesite="Strict", secure=secure)
 

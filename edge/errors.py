@@ -143,7 +143,10 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
         alternatives = extra.get("alternatives") if status == 409 else None
         if status == 409 and not isinstance(alternatives, list):
             alternatives = []
-        return Problem(status, message, errors=errors, alternatives=alternatives)
+        headers = {}
+        if status == 429 and isinstance(extra.get("retry_after"), int):
+            headers["Retry-After"] = str(extra["retry_after"])
+        return Problem(status, message, errors=errors, alternatives=alternatives, headers=headers)
     if status == 409:
         if sqlstate == "23505":
             field = _constraint_field(diag.constraint_name)

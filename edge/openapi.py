@@ -248,7 +248,7 @@ PATHS: dict[str, dict[str, Any]] = {
     "/ready": {"get": op("Readiness: the database answers and migrations are current",
                          _ok(200, ref("Health")), (503,), auth="none", tags=SYS)},
     f"{API}/auth/register": {"post": op(
-        "Create an account; signs in", _ok(201, ref("Session"), "Created", **SET_COOKIE), (409,),
+        "Create an account; signs in", _ok(201, ref("Session"), "Created", **SET_COOKIE), (409, 429),
         body=obj({"email": STR, "password": {"type": "string", "description": "8+ characters, a letter, a digit"},
                   "name": STR}, ["email", "password", "name"]), auth="none", tags=A)},
     f"{API}/auth/login": {"post": op(
@@ -287,11 +287,12 @@ PATHS: dict[str, dict[str, Any]] = {
         "Bookable slots grouped by resource", _ok(200, ref("Availability")), (404, 422),
         params=[q("service", STR, required=True), q("resource", STR), *RANGE], tags=S)},
     f"{API}/holds": {"post": op(
-        "Hold a slot during checkout", _ok(201, ref("Booking"), "Created"), (403, 404, 409),
+        "Hold a slot during checkout (at most 20 open per address and per account)",
+        _ok(201, ref("Booking"), "Created"), (403, 404, 409, 429),
         body=ref("HoldRequest"), tags=B)},
     f"{API}/bookings": {"post": op(
         "Book a slot (members, or guests on public services with attendee name and email)",
-        _ok(201, ref("Booking"), "Created", headers={"Location": {"schema": STR}}), (401, 403, 404, 409),
+        _ok(201, ref("Booking"), "Created", headers={"Location": {"schema": STR}}), (401, 403, 404, 409, 429),
         body=ref("BookingRequest"), params=[IDEMPOTENCY], tags=B)},
     f"{API}/bookings/{{id}}": {
         "get": op("A booking (its user, its guest with the manage token, the resource's owner, admins)",
@@ -421,8 +422,8 @@ def document(server_url: str = "/") -> dict[str, Any]:
                 "Errors are application/problem+json (RFC 9457); `type` is one of the problem types "
                 "listed in `x-problem-types`: 400 malformed JSON, 401 no or bad credentials, 403 not allowed, "
                 "404 not found (also for objects you may not see), 405 wrong method, 409 conflict (with "
-                "`alternatives`), 413 body over 64 KiB, 422 invalid (with `errors`), 429 too many sign-in "
-                "failures (Retry-After), 500/503 (with `request_id`, also in X-Request-Id)."),
+                "`alternatives`), 413 body over 64 KiB, 422 invalid (with `errors`), 429 too many requests "
+                "(sign-in failures, registrations, holds, guest bookings per address; Retry-After), 500/503 (with `request_id`, also in X-Request-Id)."),
         },
         "servers": [{"url": server_url}],
         "x-problem-types": PROBLEM_TYPES,

@@ -140,8 +140,8 @@ SELECT is(pg_temp.violation($$INSERT INTO booking.notification_log (booking_id, 
                               SELECT b.id, 'customer_confirmed', 'x@example.com', '{}', n.message_id
                                 FROM booking.bookings b, booking.notification_log n LIMIT 1$$),
           '23505 notification_log_message_id_key', 'notification_log: message ids are unique');
-SELECT is(pg_temp.violation($$INSERT INTO booking.login_attempts (key, failures) VALUES ('x@example.com', -1)$$),
-          '23514 login_attempts_failures_check', 'login_attempts: failures not negative');
+SELECT is(pg_temp.violation($$INSERT INTO booking.rate_limits (bucket, key, hits, window_end) VALUES ('login', 'x', -1, now() + interval '1 minute')$$),
+          '23514 rate_limits_hits_check', 'rate_limits: hits not negative');
 
 -- the capacity trigger ----------------------------------------------------------------------
 SELECT is(pg_temp.violation(pg_temp.ins('b1', '2038-05-06 10:00Z', '2038-05-06 11:00Z', 'confirmed', '{[2,3)}')),

@@ -435,9 +435,10 @@ async def list_bookings(request: web.Request) -> web.Response:
            AND (%(status)s::text IS NULL OR b.status::text = %(status)s)
            AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
            AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
-           AND (%(q)s::text IS NULL OR b.reference ILIKE '%%' || %(q)s || '%%'
-                OR b.attendee_name ILIKE '%%' || %(q)s || '%%'
-                OR b.attendee_email ILIKE '%%' || %(q)s || '%%')"""
+           AND (%(q)s::text IS NULL OR strpos(lower(b.reference), lower(%(q)s)) > 0
+                OR strpos(lower(b.attendee_name), lower(%(q)s)) > 0
+                OR strpos(lower(b.attendee_email), lower(%(q)s)) > 0)"""
+    # q is text to find, not a LIKE pattern: strpos gives its % _ and \ no special meaning
     base = sql.SQL("FROM booking.bookings b JOIN booking.services s ON s.id = b.service_id "
                    "JOIN booking.resources r ON r.id = b.resource_id WHERE " + where)
     if wants_csv:

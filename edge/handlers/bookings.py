@@ -16,8 +16,8 @@ from aiohttp import web
 from psycopg.types.json import Jsonb
 
 from booker.manage import manage_token, manage_token_ok
-from edge import db
-from edge.auth import current_user, require_user, sha256
+from edge import db, limits
+from edge.auth import client_address, current_user, require_user, sha256
 from edge.errors import invalid, not_found
 from edge.http import Fields, json_response, path_uuid, read_json
 
@@ -75,6 +75,8 @@ async def create_booking(request: web.Request) -> web.Response:
     attendee = _attendee(f, f.object("attendee"), guest=principal is None)
     f.check()
     key = _idempotency_key(request)
+    if principal is None:
+        await limits.rate_limit(request, "limit_guest_bookings", "guest-bookings")
     row = await db.query_one(
         request,
         """SELECT api.booking_json(b) AS booking
@@ -103,13 +105,15 @@ async def create_hold(request: web.Request) -> web.Response:
     seats = f.integer("seats", default=1, lo=1, hi=2**31 - 1)  # the service's limit: the database's rule
     minutes = f.integer("minutes", default=10, lo=1, hi=60)
     f.check()
+    await limits.rate_limit(request, "limit_holds", "holds")
     row = await db.query_one(
         request,
         """SELECT api.booking_json(b, false) AS booking
-             FROM api.hold_slot(p_service => %s, p_starts_at => %s, p_seats => %s, p_resource => %s,
-                                p_user => %s, p_minutes => %s) b""",
-        (service, starts_at, seats, await resource_id(request, resource), principal.id if principal else None,
-         minutes),
+             FROM api.hold_slot_for_client(
+                 p_address => %s, p_max_open => %s, p_service => %s, p_starts_at => %s, p_seats => %s,
+                 p_resource => %s, p_user => %s, p_minutes => %s) b""",
+        (client_address(request), request.app[db.SETTINGS].open_holds_cap, service, starts_at, seats,
+         await resource_id(request, resource), principal.id if principal else None, minutes),
     )
     assert row
     hold = row["booking"]

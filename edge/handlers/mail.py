@@ -24,12 +24,20 @@ from aiohttp import web
 
 from edge import db
 from edge.auth import require_admin
-from edge.errors import not_found
+from edge.errors import Problem, not_found
 from edge.http import json_response, page_params, paginated
 
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 HEAD_BYTES = 64 * 1024  # the header block of a listed message is read, never its body
 MAX_MESSAGE = 5 * 1024 * 1024  # a message shown in full
+
+
+async def _admin_outside_production(request: web.Request) -> None:
+    """The development mail viewer: admins only, and never in production (where mail goes to
+    a real SMTP server and var/mail holds nothing anyone should read through the edge)."""
+    await require_admin(request)
+    if request.app[db.SETTINGS].environment == "production":
+        raise Problem(404, "the development mail viewer is off in production (BOOKER_ENV=production)")
 
 
 def _directory(request: web.Request) -> Path:
@@ -142,14 +150,14 @@ def _part(message: EmailMessage, subtype: str) -> str | None:
 
 
 async def list_mail(request: web.Request) -> web.Response:
-    await require_admin(request)
+    await _admin_outside_production(request)
     page, limit = page_params(request, max_limit=200, default_limit=50)
     data, total = await asyncio.to_thread(_list, _directory(request), page, limit)
     return json_response(paginated(data, total, page, limit))
 
 
 async def get_mail(request: web.Request) -> web.Response:
-    await require_admin(request)
+    await _admin_outside_production(request)
     message = await asyncio.to_thread(_read, _directory(request), request.match_info["id"])
     if message is None:
         raise not_found("message")

@@ -71,14 +71,16 @@ async def test_login_rate_limited_after_repeated_failures(client: TestClient[Any
     limited = await client.post(f"{API}/auth/login",
                                 json=MEMBER)
     assert limited.status == 429
-    assert 1 <= int(limited.headers["Retry-After"]) <= 60
-    # once the lock lapses, the right password works and clears the counter
+    assert limited.content_type == "application/problem+json"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 300
+    # once the window lapses, the right password works and clears that address's count for the email
     with psycopg.connect(db_url, autocommit=True) as c:
-        c.execute("UPDATE booking.login_attempts SET locked_until = now() - interval '1 second'")
+        c.execute("UPDATE booking.rate_limits SET window_end = now() - interval '1 second', "
+                  "window_start = now() - interval '1 hour' WHERE bucket = 'login'")
     ok = await client.post(f"{API}/auth/login", json=MEMBER)
     assert ok.status == 200
     with psycopg.connect(db_url, autocommit=True) as c:
-        assert c.execute("SELECT count(*) FROM booking.login_attempts").fetchone() == (0,)
+        assert c.execute("SELECT count(*) FROM booking.rate_limits WHERE bucket = 'login'").fetchone() == (0,)
 
 
 async def test_refresh_rotates_and_reuse_revokes_family(client: TestClient[Any, Any]) -> None:

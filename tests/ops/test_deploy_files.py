@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,9 +35,26 @@ def test_compose_file_is_valid() -> None:
     if binary is None:
         pytest.skip("docker-compose is not installed (Debian package docker-compose, "
                     "which `make test` installs)")
+    env = {k: v for k, v in os.environ.items() if k != "BOOKER_SECRET"}
     result = subprocess.run([binary, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True,
-                            cwd=ROOT, check=False)
+                            cwd=ROOT, check=False, env={**env, "BOOKER_SECRET": secrets.token_hex(32)})
     assert result.returncode == 0, result.stderr
+    # without BOOKER_SECRET compose refuses to start anything, naming it
+    missing = subprocess.run([binary, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True,
+                             cwd=ROOT, check=False, env=env)
+    assert missing.returncode != 0 and "BOOKER_SECRET" in missing.stderr
+
+
+def test_compose_requires_a_secret_and_never_loads_demo_data() -> None:
+    services = compose()["services"]
+    for name in ("migrate", "edge", "worker"):
+        env = services[name]["environment"]
+        assert env["BOOKER_ENV"] == "production", f"{name} must run as production"
+        assert str(env["BOOKER_SECRET"]).startswith("${BOOKER_SECRET:?"), f"{name}: BOOKER_SECRET is required"
+    # `booker up --once` loads demo data only in development
+    from booker import runner
+
+    assert "settings.development and demo.load(" in Path(runner.__file__).read_text()
 
 
 def test_every_compose_variable_is_a_setting_or_the_images_own() -> None:
@@ -54,9 +73,12 @@ def test_compose_environment_passes_validation() -> None:
         env = {k: str(v) for k, v in services[name]["environment"].items()}
         # ${VAR:-default} as compose would interpolate it with no .env file
         env = {k: re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", v) for k, v in env.items()}
+        # ${VAR:?message}: required, as the operator's .env would set it
+        env = {k: re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", secrets.token_hex(32), v) for k, v in env.items()}
         loaded = settings.load(env)
+        assert loaded.environment == "production"
         if name != "migrate":
-            assert loaded.environment == "production" and loaded.port == 8080
+            assert loaded.port == 8080
 
 
 def test_every_service_has_a_health_check() -> None:
