@@ -34,6 +34,6 @@ BEGIN
     END IF;
     INSERT INTO booking.refresh_tokens (user_id, family_id, token_hash, expires_at)
     VALUES (v_token.user_id, v_token.family_id, p_new_hash, now() + make_interval(secs => p_ttl_seconds));
-    RETURN QUERY SELECT 'ok', v_user.id, v_user.email, v_user.name, v_user.role::text, v_user.created_at;
+    RETURN QUERY SELECT 'ok', v_user.id, v_user.email::text, v_user.name, v_user.role::text, v_user.created_at;
 END
 $$;
