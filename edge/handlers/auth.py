@@ -22,6 +22,7 @@ from edge.auth import (
     sha256,
 )
 from edge.errors import Problem, problem_response
+from edge.guard import check_origin
 from edge.http import Fields, json_response, read_json
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,6 +55,7 @@ async def _signed_in(request: web.Request, user: dict[str, Any], status: int) ->
 
 
 async def register(request: web.Request) -> web.Response:
+    check_origin(request, request.app[db.SETTINGS])  # no sign-in from another site's page (login CSRF)
     f = Fields(await read_json(request))
     email = f.text("email", required=True, max_len=254)
     password = f.text("password", required=True, max_len=1024)
@@ -80,6 +82,7 @@ async def register(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
+    check_origin(request, request.app[db.SETTINGS])  # no sign-in from another site's page (login CSRF)
     f = Fields(await read_json(request))
     email = f.text("email", required=True, max_len=254)
     password = f.text("password", required=True, max_len=1024)
@@ -127,6 +130,7 @@ async def login(request: web.Request) -> web.Response:
 
 async def refresh(request: web.Request) -> web.Response:
     """Rotate the refresh cookie; a rotated or revoked one revokes its whole family (reuse detection)."""
+    check_origin(request, request.app[db.SETTINGS])  # the cookie is the credential: same site only
     token = request.cookies.get(REFRESH_COOKIE)
     if not token:
         raise Problem(401, "no refresh token; sign in again")
@@ -171,16 +175,22 @@ async def refresh(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
+    """Revoke the cookie's sign-in. Without a refresh cookie this server issued (e.g. a cross-site
+    request, which a SameSite=Strict cookie never joins) nothing changes: no cookie is cleared."""
+    check_origin(request, request.app[db.SETTINGS])
     token = request.cookies.get(REFRESH_COOKIE)
+    revoked = []
     if token:
-        await db.query(
+        revoked = await db.query(
             request,
             """UPDATE booking.refresh_tokens SET revoked_at = now()
                 WHERE revoked_at IS NULL
-                  AND family_id = (SELECT family_id FROM booking.refresh_tokens WHERE token_hash = %s)""",
+                  AND family_id = (SELECT family_id FROM booking.refresh_tokens WHERE token_hash = %s)
+            RETURNING id""",
             (sha256(token),),
         )
     response = web.Response(status=204)
-    clear_refresh_cookie(response)
+    if revoked:
+        clear_refresh_cookie(response)
     return response
 

@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 
 from booker.manage import manage_token, manage_token_ok
 from edge import db
-from edge.auth import current_user, require_user, sha256
+from edge.auth import credential_header, current_user, require_user, sha256
 from edge.errors import invalid, not_found
 from edge.http import Fields, json_response, path_uuid, read_json
 
@@ -59,8 +59,8 @@ def _idempotency_key(request: web.Request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not 1 <= len(key) <= 200:
-        raise invalid({"Idempotency-Key": "must be 1 to 200 characters"})
+    if not 1 <= len(key) <= 200 or not (key.isascii() and key.isprintable()):
+        raise invalid({"Idempotency-Key": "must be 1 to 200 printable ASCII characters"})
     return key
 
 
@@ -122,7 +122,7 @@ async def create_hold(request: web.Request) -> web.Response:
 async def _actor(request: web.Request, booking_id: uuid.UUID) -> str | None:
     """Who acts on this booking: a user's id, or None for a guest holding its manage token.
     Anyone else gets the same 404 as for a booking that does not exist."""
-    token = request.headers.get(MANAGE_TOKEN_HEADER)
+    token = credential_header(request, MANAGE_TOKEN_HEADER)
     if token:
         row = await db.query_one(
             request, "SELECT user_id IS NULL AS guest, manage_token_hash FROM booking.bookings WHERE id = %s",
