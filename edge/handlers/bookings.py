@@ -59,8 +59,10 @@ def _idempotency_key(request: web.Request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not 1 <= len(key) <= 200 or not (key.isascii() and key.isprintable()):
-        raise invalid({"Idempotency-Key": "must be 1 to 200 printable ASCII characters"})
+    if not 1 <= len(key) <= 200:
+        raise invalid({"Idempotency-Key": "must be 1 to 200 characters"})
+    if not (key.isascii() and key.isprintable()):
+        raise invalid({"Idempotency-Key": "must be printable ASCII"})
     return key
 
 
