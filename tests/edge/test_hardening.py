@@ -131,7 +131,8 @@ async def test_json_endpoints_require_application_json(client: TestClient[Any, A
         problem = await resp.json()
         assert resp.status == 415, problem
         assert resp.content_type == "application/problem+json"
-        assert problem["type"] == "/api/docs#problem-unsupported-media-type" and "Content-Type" in problem["errors"]
+        assert problem["type"] == "/api/docs#problem-unsupported-media-type"
+        assert "Content-Type" in problem["errors"]
     resp = await client.post(f"{API}/bookings", data=b'{"service": "consultation"}',
                              headers={**users.headers("member"), "Content-Type": "text/plain"})
     assert resp.status == 415
@@ -249,8 +250,8 @@ async def test_csp_comes_from_the_public_url_not_the_host_header(aiohttp_client:
 
 def test_limit_settings_parse_and_refuse_nonsense() -> None:
     s = load({"BOOKER_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "BOOKER_MAX_CONNECTIONS_PER_CLIENT": "50",
-              "BOOKER_MAX_LIVE_PER_CLIENT": "20", "BOOKER_HEADER_TIMEOUT": "2.5", "BOOKER_KEEPALIVE_TIMEOUT": "30",
-              "BOOKER_DB_POOL_WAIT": "1"})
+              "BOOKER_MAX_LIVE_PER_CLIENT": "20", "BOOKER_HEADER_TIMEOUT": "2.5",
+              "BOOKER_KEEPALIVE_TIMEOUT": "30", "BOOKER_DB_POOL_WAIT": "1"})
     assert s.trusted_proxies == ("10.0.0.1", "192.168.0.0/16")
     assert (s.max_connections_per_client, s.max_live_per_client) == (50, 20)
     assert (s.header_timeout, s.keepalive_timeout, s.db_pool_wait) == (2.5, 30.0, 1.0)
