@@ -59,9 +59,10 @@ class Pool(AsyncConnectionPool):
 
 
 def make_pool(url: str, size: int, wait: float = 3.0) -> AsyncConnectionPool:
-    """`wait`: how long a request waits for a free connection before 503 busy (PoolTimeout);
-    at most 8 waiters per connection queue up, the rest are told busy at once (TooManyRequests);
-    a connection that died while idle is noticed when taken (check), not by the request."""
+    """`wait`: how long a request waits for a free connection before 503 busy (PoolTimeout).
+    The queue of waiters is not capped (max_waiting): the wait is bounded, a waiter costs a
+    future, and a burst larger than the pool (200 buyers, 10 connections) should queue, not fail.
+    A connection that died while idle is noticed when taken (check), not by the request."""
     return Pool(
         url,
         min_size=min(2, size),
@@ -70,7 +71,6 @@ def make_pool(url: str, size: int, wait: float = 3.0) -> AsyncConnectionPool:
         configure=_configure,
         check=AsyncConnectionPool.check_connection,
         timeout=wait,
-        max_waiting=8 * size,
         name="booker-edge",
         kwargs={"application_name": "booker-edge"},
     )
