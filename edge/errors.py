@@ -179,8 +179,10 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
             return Problem(409, f"{field} is already taken", errors={field: "is already taken"})
         return Problem(409, "the slot was taken by a concurrent request", alternatives=[])
     if status == 422:
-        field = _constraint_field(diag.constraint_name)
-        return invalid({field: "is not valid"})
+        if sqlstate == "23502" and diag.column_name:  # not_null_violation names its column
+            return invalid({diag.column_name: "is required"})
+        fields = _constraint_field(diag.constraint_name).split(",")  # a rule over two fields names both
+        return invalid(dict.fromkeys(fields, "is not valid"))
     if status == 503:
         return Problem(503, "the database is unavailable; try again shortly", headers={"Retry-After": "1"})
     return Problem(500, "an unexpected error occurred")
@@ -190,8 +192,9 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
 CONSTRAINT_FIELDS: dict[str, str] = {
     "services_duration_check": "duration_minutes",
     "services_slot_step_check": "slot_step_minutes",
-    "services_buffers_check": "buffer_before_minutes",
-    "services_notice_check": "min_notice_minutes",
+    "services_buffers_check": "buffer_before_minutes,buffer_after_minutes",
+    "services_notice_check": "min_notice_minutes,max_advance_days,cancellation_cutoff_minutes",
+    "services_price_check": "price,currency",
     "services_seats_check": "max_seats_per_booking",
     "services_fixed_window_check": "starts_at",
     "availability_rules_weekday_check": "rules",

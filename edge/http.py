@@ -59,7 +59,23 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise Problem(400, "the request body contains an invalid Unicode escape (a lone surrogate)") from None
+    if (where := _nul_at(body)) is not None:  # no PostgreSQL text can hold U+0000, whichever field it is in
+        raise invalid({where or "body": "must not contain NUL characters"})
     return body
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The path (a.b[0].c) of the first string holding U+0000, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return path or "body"
+        sub = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if (found := _nul_at(item, sub)) is not None:
+            return found
+    return None
 
 
 class Fields:

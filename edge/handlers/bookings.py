@@ -160,9 +160,7 @@ async def update_booking(request: web.Request) -> web.Response:
     f = Fields(await read_json(request))
     starts_at = f.instant("starts_at")
     resource = f.text("resource", max_len=200)
-    notes = f.data.get("notes")
-    if notes is not None and not isinstance(notes, str):
-        f.errors["notes"] = "must be a string"
+    notes = f.text("notes", max_len=2000)  # as when booking: a string, no NUL, at most 2,000 characters
     if starts_at is None and resource is None and "notes" not in f.data:
         f.errors["body"] = "give starts_at, resource or notes"
     f.check()
