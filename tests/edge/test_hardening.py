@@ -277,3 +277,22 @@ def test_accept_errors_are_logged_at_most_once_a_second() -> None:
         assert seen[-1] == "socket.accept() out of system resource (999 more not logged)"
     finally:
         loop.close()
+
+
+def test_open_files_limit_is_raised_to_the_hard_limit() -> None:
+    """What `booker serve`, `booker worker` and `booker up` call first (children inherit it)."""
+    import resource
+    import subprocess
+    import sys
+
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+    def low() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+
+    code = ("import resource; from booker.limits import raise_nofile_limit; r = raise_nofile_limit(); "
+            "print(r, resource.getrlimit(resource.RLIMIT_NOFILE)[0])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         preexec_fn=low, timeout=60).stdout.split()
+    expected = min(hard, 1 << 20) if hard != resource.RLIM_INFINITY else 1 << 20
+    assert out == [str(expected), str(expected)], out
