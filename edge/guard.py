@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import logging
 import time
@@ -43,7 +44,12 @@ REFUSED = (b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/problem
 
 
 def trusted_networks(settings: Settings) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies)
+    return _networks(settings.trusted_proxies)
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
 
 
 def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
