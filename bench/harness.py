@@ -118,6 +118,8 @@ async def edge_process(database_url: str, extra_env: dict[str, str] | None = Non
     env = {**os.environ, "DATABASE_URL": database_url, "BOOKER_ENV": "development",
            "BOOKER_RATE_LIMITS": "false",
            "BOOKER_LOG_LEVEL": "warning", "BOOKER_HOST": "127.0.0.1", "BOOKER_PORT": str(port),
+           # every simulated client comes from 127.0.0.1: lift the per-address caps
+           "BOOKER_MAX_CONNECTIONS_PER_CLIENT": "1000000", "BOOKER_MAX_LIVE_PER_CLIENT": "1000000",
            **(extra_env or {})}
     booker = str(Path(sys.executable).with_name("booker"))
     edge = await asyncio.create_subprocess_exec(

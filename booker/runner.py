@@ -30,6 +30,7 @@ from types import FrameType
 import psycopg
 
 from booker import supervisor
+from booker.limits import raise_nofile_limit
 from booker.settings import Settings, load_or_exit
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
@@ -253,6 +254,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal went away
         signal.signal(sig, _on_signal)
     settings = load_or_exit(check_db=True)
+    raise_nofile_limit()  # inherited by PostgreSQL, the edge, the worker and the sink
     try:
         return _up(args, settings)
     except Stop:

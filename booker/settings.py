@@ -98,6 +98,13 @@ class Settings:
         """Secure cookies: behind https, and always in production unless http is allowed."""
         return self.public_url.startswith("https://") or (self.environment == "production"
                                                           and not self.allow_http)
+    # Connection limits and bounded waits of the edge (docs/operations.md, "Security").
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
+    max_connections_per_client: int = 256  # concurrent HTTP connections per client address
+    max_live_per_client: int = 128  # concurrent WebSockets + SSE streams per client address
+    header_timeout: float = 10.0  # seconds a new connection may take to send its first request's headers
+    keepalive_timeout: float = 15.0  # seconds an idle keep-alive connection stays open
+    db_pool_wait: float = 3.0  # seconds a request waits for a database connection before 503 busy
 
     @property
     def development(self) -> bool:
@@ -128,6 +135,12 @@ NAMES = {
     "BOOKER_RATE_LIMITS": "rate_limits",
     "BOOKER_MAX_OPEN_HOLDS": "max_open_holds",
     **LIMITS,
+    "BOOKER_TRUSTED_PROXIES": "trusted_proxies",
+    "BOOKER_MAX_CONNECTIONS_PER_CLIENT": "max_connections_per_client",
+    "BOOKER_MAX_LIVE_PER_CLIENT": "max_live_per_client",
+    "BOOKER_HEADER_TIMEOUT": "header_timeout",
+    "BOOKER_KEEPALIVE_TIMEOUT": "keepalive_timeout",
+    "BOOKER_DB_POOL_WAIT": "db_pool_wait",
 }
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -193,6 +206,41 @@ def _limit(name: str, value: str, problems: list[str]) -> Limit | None:
         problems.append(f"{name}={value!r} must be COUNT/SECONDS (e.g. 5/900 or 5/15m, at most a day) or off")
         return None
     return int(m.group(1)), seconds
+def _number(env: Mapping[str, str], name: str, lo: float, hi: float, problems: list[str],
+            kind: type[int] | type[float] = int) -> int | float | None:
+    if name not in env:
+        return None
+    try:
+        value = kind(env[name])
+    except ValueError:
+        value = None
+    if value is None or not lo <= value <= hi:
+        what = "a whole number" if kind is int else "a number of seconds"
+        problems.append(f"{name} must be {what} from {lo:g} to {hi:g}")
+        return None
+    return value
+
+
+def _limits(env: Mapping[str, str], values: dict[str, object], problems: list[str]) -> None:
+    """The edge's connection limits and waits (see Settings)."""
+    import ipaddress
+
+    proxies = [p.strip() for p in env.get("BOOKER_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            problems.append(f"BOOKER_TRUSTED_PROXIES: {proxy!r} is not an IP address or network")
+    values["trusted_proxies"] = tuple(proxies)
+    for name, attr, lo, hi, kind in (
+            ("BOOKER_MAX_CONNECTIONS_PER_CLIENT", "max_connections_per_client", 1, 1_000_000, int),
+            ("BOOKER_MAX_LIVE_PER_CLIENT", "max_live_per_client", 1, 1_000_000, int),
+            ("BOOKER_HEADER_TIMEOUT", "header_timeout", 0.1, 3600, float),
+            ("BOOKER_KEEPALIVE_TIMEOUT", "keepalive_timeout", 0.1, 3600, float),
+            ("BOOKER_DB_POOL_WAIT", "db_pool_wait", 0.1, 60, float)):
+        value = _number(env, name, lo, hi, problems, kind)
+        if value is not None:
+            values[attr] = value
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
@@ -292,6 +340,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         if env["BOOKER_LOG_LEVEL"].lower() not in LOG_LEVELS:
             problems.append(f"BOOKER_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         values["log_level"] = env["BOOKER_LOG_LEVEL"].lower()
+    _limits(env, values, problems)
 
     if problems:
         raise SettingsError(problems)

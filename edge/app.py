@@ -9,6 +9,7 @@ from aiohttp import web
 from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
+from edge.guard import setup_guard
 from edge.handlers import admin, auth, bookings, mail, me, services, system
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     if database_url:
         app[db.DATABASE_URL] = database_url
     app.cleanup_ctx.append(db.db_cleanup_ctx)
+    setup_guard(app)  # edge/guard.py: live caps per client, security headers, quiet accept errors
     app[services.SLOT_CACHE] = services.SlotCache()
     app[HASH_GATE] = HashGate()
     app.on_shutdown.append(app[services.SLOT_CACHE].close)

@@ -23,7 +23,7 @@ from typing import Any
 import jwt
 from aiohttp import web
 
-from edge import db
+from edge import db, guard
 from edge.errors import Problem
 
 ACCESS_TTL = 15 * 60
@@ -51,9 +51,9 @@ PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 
 
 def client_address(request: web.Request) -> str:
-    """The address the abuse limits count a request against (the peer; a trusted reverse
-    proxy's X-Forwarded-For is for edge/http.py to resolve, then this reads it)."""
-    return request.remote or "unknown"
+    """The address the abuse limits count a request against: the peer, or the client a trusted
+    reverse proxy names in X-Forwarded-For (edge/guard.py)."""
+    return guard.client_address(request, request.app[db.SETTINGS])
 
 
 def sha256(value: str) -> str:
@@ -74,6 +74,17 @@ def _unauthorized(detail: str) -> Problem:
     return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="booker"'})
 
 
+def credential_header(request: web.Request, name: str) -> str | None:
+    """A credential header's value; 401 when it holds anything but printable ASCII (every token
+    Booker issues is ASCII; a non-UTF-8 byte arrives as a surrogate escape no hash can take)."""
+    value = request.headers.get(name)
+    if value is not None and not (value.isascii() and value.isprintable()):
+        raise Problem(401, f"the {name} header must be printable ASCII",
+                      errors={name: "is not a valid credential"},
+                      headers={"WWW-Authenticate": 'Bearer realm="booker"'})
+    return value
+
+
 def _decode(secret: str, token: str) -> dict[str, Any]:
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
@@ -91,7 +102,7 @@ async def current_user(request: web.Request) -> Principal | None:
     if PRINCIPAL in request:
         return request[PRINCIPAL]
     principal: Principal | None = None
-    header = request.headers.get("Authorization")
+    header = credential_header(request, "Authorization")
     if header:
         scheme, _, credential = header.partition(" ")
         credential = credential.strip()

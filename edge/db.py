@@ -16,6 +16,7 @@ from aiohttp import web
 from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
 
 from booker.settings import Settings
 
@@ -40,14 +41,36 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
     await conn.execute("SET TimeZone = 'UTC'")
 
 
-def make_pool(url: str, size: int) -> AsyncConnectionPool:
-    return AsyncConnectionPool(
+class _Reconnect(AttemptWithBackoff):
+    """Reconnect attempts every 0.1 s growing to at most 1 s (psycopg_pool's own backoff
+    doubles from 1 s without bound, so service came back ~17 s after connections freed up)."""
+
+    INITIAL_DELAY = 0.1
+    MAX_DELAY = 1.0
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, self.MAX_DELAY)
+
+
+class Pool(AsyncConnectionPool):
+    async def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        await super()._add_connection(attempt or _Reconnect(timeout=self.reconnect_timeout), growing)
+
+
+def make_pool(url: str, size: int, wait: float = 3.0) -> AsyncConnectionPool:
+    """`wait`: how long a request waits for a free connection before 503 busy (PoolTimeout).
+    The queue of waiters is not capped (max_waiting): the wait is bounded, a waiter costs a
+    future, and a burst larger than the pool (200 buyers, 10 connections) should queue, not fail.
+    A connection that died while idle is noticed when taken (check), not by the request."""
+    return Pool(
         url,
         min_size=min(2, size),
         max_size=size,
         open=False,
         configure=_configure,
-        timeout=30.0,
+        check=AsyncConnectionPool.check_connection,
+        timeout=wait,
         name="booker-edge",
         kwargs={"application_name": "booker-edge"},
     )
@@ -59,7 +82,7 @@ async def db_cleanup_ctx(app: web.Application) -> AsyncIterator[None]:
     url = app.get(DATABASE_URL) or settings.database_url
     if not url:
         raise RuntimeError("DATABASE_URL is not set")
-    p = make_pool(url, settings.db_pool_size)
+    p = make_pool(url, settings.db_pool_size, settings.db_pool_wait)
     await p.open(wait=False)
     app[POOL] = p
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 from aiohttp import web
-from psycopg_pool import PoolTimeout
+from psycopg_pool import PoolTimeout, TooManyRequests
 
 from booker.logging import new_request_id
 from booker.logging import request_id as request_id_var
@@ -65,10 +65,37 @@ TITLES: dict[int, tuple[str, str]] = {
     503: ("unavailable", "Service unavailable"),
 }
 
+# Problem types that share a status with another: (slug, title), chosen with Problem(kind=...).
+KINDS: dict[str, tuple[int, str]] = {
+    "busy": (503, "Service busy"),
+    "outcome-unknown": (503, "Outcome unknown"),
+}
+# SQLSTATEs of a connection that broke (or was ended) while a statement may have run.
+CONNECTION_LOST = ("08", "57P01", "57P02", "57P03")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-def problem_type(status: int) -> str:
-    slug = TITLES.get(status, ("error", ""))[0]
+
+def problem_type(status: int, kind: str | None = None) -> str:
+    slug = kind or TITLES.get(status, ("error", ""))[0]
     return f"/api/docs#problem-{slug}"
+
+
+def busy() -> Problem:
+    """Every database connection stayed in use for the whole wait (BOOKER_DB_POOL_WAIT)."""
+    return Problem(503, "the server is busy: no database connection became free in time; try again shortly",
+                   headers={"Retry-After": "2"}, kind="busy")
+
+
+def outcome_unknown() -> Problem:
+    """The connection broke while a write was running: it may or may not have committed."""
+    return Problem(503, "the connection to the database was lost while this request ran, so it may or may "
+                   "not have taken effect: retry with the same Idempotency-Key (a retry without one may "
+                   "act twice)", headers={"Retry-After": "1"}, kind="outcome-unknown")
+
+
+def _connection_lost(exc: psycopg.Error) -> bool:
+    return isinstance(exc, psycopg.OperationalError) and (
+        exc.sqlstate is None or exc.sqlstate.startswith(CONNECTION_LOST))
 
 
 class Problem(Exception):
@@ -83,6 +110,7 @@ class Problem(Exception):
         alternatives: list[Any] | None = None,
         headers: dict[str, str] | None = None,
         title: str | None = None,
+        kind: str | None = None,
     ) -> None:
         super().__init__(detail or "")
         self.status = status
@@ -91,6 +119,7 @@ class Problem(Exception):
         self.alternatives = alternatives
         self.headers = headers or {}
         self.title = title
+        self.kind = kind  # a KINDS slug, for a problem type distinct from its status's
 
 
 def invalid(errors: dict[str, str]) -> Problem:
@@ -153,8 +182,11 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
             return Problem(409, f"{field} is already taken", errors={field: "is already taken"})
         return Problem(409, "the slot was taken by a concurrent request", alternatives=[])
     if status == 422:
-        field = _constraint_field(diag.constraint_name)
-        return invalid({field: CONSTRAINT_MESSAGES.get(diag.constraint_name or "", "is not valid")})
+        if sqlstate == "23502" and diag.column_name:  # not_null_violation names its column
+            return invalid({diag.column_name: "is required"})
+        fields = _constraint_field(diag.constraint_name).split(",")  # a rule over two fields names both
+        message = CONSTRAINT_MESSAGES.get(diag.constraint_name or "", "is not valid")
+        return invalid(dict.fromkeys(fields, message))
     if status == 503:
         return Problem(503, "the database is unavailable; try again shortly", headers={"Retry-After": "1"})
     return Problem(500, "an unexpected error occurred")
@@ -164,8 +196,9 @@ def problem_from_db(exc: psycopg.Error) -> Problem:
 CONSTRAINT_FIELDS: dict[str, str] = {
     "services_duration_check": "duration_minutes",
     "services_slot_step_check": "slot_step_minutes",
-    "services_buffers_check": "buffer_before_minutes",
-    "services_notice_check": "min_notice_minutes",
+    "services_buffers_check": "buffer_before_minutes,buffer_after_minutes",
+    "services_notice_check": "min_notice_minutes,max_advance_days,cancellation_cutoff_minutes",
+    "services_price_check": "price,currency",
     "services_seats_check": "max_seats_per_booking",
     "services_fixed_window_check": "starts_at",
     "availability_rules_weekday_check": "rules",
@@ -189,9 +222,10 @@ def _constraint_field(name: str | None) -> str:
 
 
 def problem_response(request: web.Request, problem: Problem) -> web.Response:
-    default_title = TITLES.get(problem.status, ("error", "Error"))[1]
+    default_title = KINDS[problem.kind][1] if problem.kind in KINDS else TITLES.get(
+        problem.status, ("error", "Error"))[1]
     body: dict[str, Any] = {
-        "type": problem_type(problem.status),
+        "type": problem_type(problem.status, problem.kind),
         "title": problem.title or default_title,
         "status": problem.status,
         "detail": problem.detail or default_title,
@@ -239,15 +273,16 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         elif exc.status == 405:
             detail = f"{request.method} is not allowed here; allowed: {headers.get('Allow', '')}"
         response = problem_response(request, Problem(exc.status, detail, headers=headers))
+    except (PoolTimeout, TooManyRequests):  # OperationalError subclasses: before psycopg.Error
+        response = problem_response(request, busy())
     except psycopg.Error as exc:
-        problem = problem_from_db(exc)
+        if _connection_lost(exc) and request.method not in SAFE_METHODS:
+            problem = outcome_unknown()
+        else:
+            problem = problem_from_db(exc)
         if problem.status >= 500:
             exc_info = exc
         response = problem_response(request, problem)
-    except PoolTimeout as exc:
-        exc_info = exc
-        response = problem_response(
-            request, Problem(503, "the database is busy; try again shortly", headers={"Retry-After": "1"}))
     except Exception as exc:
         exc_info = exc
         response = problem_response(request, Problem(500, "an unexpected error occurred"))

@@ -33,13 +33,22 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return web.Response(text=dumps(data), status=status, content_type="application/json", headers=headers)
 
 
+def _json_type(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json"))
+
+
 async def read_json(request: web.Request) -> dict[str, Any]:
-    """The request body as a JSON object: 400 when malformed, 413 when over 64 KiB, 422 when not an object."""
+    """The request body as a JSON object: 400 when malformed, 413 when over 64 KiB, 415 when not sent as
+    application/json, 422 when not an object."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
     raw = await request.read()
     if not raw.strip():
         return {}
+    if not _json_type(request.content_type):  # a cross-site form can only send text/plain and form types
+        raise Problem(415, f"send the body as application/json, not {request.content_type or 'no type'}",
+                      errors={"Content-Type": "must be application/json"})
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -50,7 +59,23 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise Problem(400, "the request body contains an invalid Unicode escape (a lone surrogate)") from None
+    if (where := _nul_at(body)) is not None:  # no PostgreSQL text can hold U+0000, whichever field it is in
+        raise invalid({where or "body": "must not contain NUL characters"})
     return body
+
+
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The path (a.b[0].c) of the first string holding U+0000, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return path or "body"
+        sub = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if (found := _nul_at(item, sub)) is not None:
+            return found
+    return None
 
 
 class Fields:

@@ -43,6 +43,7 @@ from psycopg_pool import PoolTimeout
 
 from edge import db
 from edge.errors import Problem, invalid, not_found
+from edge.guard import check_origin, live_slot
 from edge.relay.hub import DROPPED, RESYNC, SHUTDOWN, Hub, Reply, SlotChange, Subscriber
 from edge.relay.listener import Listener, current_seq, enrich, fetch_changes
 
@@ -183,6 +184,13 @@ def _direct_writes(request: web.Request, ws: web.WebSocketResponse, sub: Subscri
 
 
 async def live_ws(request: web.Request) -> web.WebSocketResponse:
+    settings = request.app[db.SETTINGS]
+    check_origin(request, settings)  # a page of another site must not read our live feed with our cookies
+    with live_slot(request, settings):
+        return await _live_ws(request)
+
+
+async def _live_ws(request: web.Request) -> web.WebSocketResponse:
     hub, relay = request.app[HUB], request.app[RELAY]
     # No per-message compression: it would cost one zlib pass per client per event.
     ws = web.WebSocketResponse(max_msg_size=64 * 1024, compress=False,
@@ -321,6 +329,12 @@ def _sse_since(request: web.Request) -> int | None:
 
 
 async def service_events(request: web.Request) -> web.StreamResponse:
+    # No Origin check: the stream is public (no cookie or credential), only capped per client.
+    with live_slot(request, request.app[db.SETTINGS]):
+        return await _service_events(request)
+
+
+async def _service_events(request: web.Request) -> web.StreamResponse:
     app = request.app
     hub, relay = app[HUB], app[RELAY]
     slug = request.match_info["slug"]

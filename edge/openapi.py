@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from edge.errors import TITLES, problem_type
+from edge.errors import KINDS, TITLES, problem_type
 
 API = "/api/v1"
 J = "application/json"
@@ -198,7 +198,7 @@ def op(summary: str, ok: dict[str, Any], errors: tuple[int, ...] = (), *, body: 
        params: list[dict[str, Any]] | None = None, auth: str = "optional", tags: tuple[str, ...] = ()
        ) -> dict[str, Any]:
     responses = dict(ok)
-    for status in sorted({*errors, 500, 503} | ({400, 413, 422} if body is not None else set())):
+    for status in sorted({*errors, 500, 503} | ({400, 413, 415, 422} if body is not None else set())):
         responses[str(status)] = _problem(status)
     responses["default"] = {"description": "any other problem", "content": {PROBLEM: {"schema": ref("Problem")}}}
     operation: dict[str, Any] = {"summary": summary, "responses": responses, "tags": list(tags)}
@@ -248,16 +248,17 @@ PATHS: dict[str, dict[str, Any]] = {
     "/ready": {"get": op("Readiness: the database answers and migrations are current",
                          _ok(200, ref("Health")), (503,), auth="none", tags=SYS)},
     f"{API}/auth/register": {"post": op(
-        "Create an account; signs in", _ok(201, ref("Session"), "Created", **SET_COOKIE), (409, 429),
+        "Create an account; signs in", _ok(201, ref("Session"), "Created", **SET_COOKIE), (403, 409, 429),
         body=obj({"email": STR, "password": {"type": "string", "description": "8+ characters, a letter, a digit"},
                   "name": STR}, ["email", "password", "name"]), auth="none", tags=A)},
     f"{API}/auth/login": {"post": op(
-        "Sign in", _ok(200, ref("Session"), **SET_COOKIE), (401, 429),
+        "Sign in", _ok(200, ref("Session"), **SET_COOKIE), (401, 403, 429),
         body=obj({"email": STR, "password": STR}, ["email", "password"]), auth="none", tags=A)},
     f"{API}/auth/refresh": {"post": op(
         "New access token from the refresh cookie (rotated; reuse revokes the family)",
-        _ok(200, ref("Session"), **SET_COOKIE), (401,), auth="none", tags=A)},
-    f"{API}/auth/logout": {"post": op("Revoke the refresh cookie's sign-in", NO_CONTENT, auth="none", tags=A)},
+        _ok(200, ref("Session"), **SET_COOKIE), (401, 403), auth="none", tags=A)},
+    f"{API}/auth/logout": {"post": op("Revoke the refresh cookie's sign-in (without a valid cookie: nothing changes)",
+                                      NO_CONTENT, (403,), auth="none", tags=A)},
     f"{API}/me": {"get": op("The signed-in user", _ok(200, ref("User")), (401,), auth="required", tags=A)},
     f"{API}/me/tokens": {
         "get": op("My API tokens", _ok(200, obj({"data": {"type": "array", "items": ref("ApiToken")}})), (401,),
@@ -388,12 +389,13 @@ PATHS: dict[str, dict[str, Any]] = {
                        '{"type":"slot.changed","seq","service","starts_at","ends_at","status","seats_left"}; '
                        '{"type":"resync"} when a replay is impossible. Heartbeat every 25 s.',
         "tags": ["live"], "security": [],
-        "responses": {"101": {"description": "Switching protocols"}, "400": _problem(400)}}},
+        "responses": {"101": {"description": "Switching protocols"}, "400": _problem(400),
+                      "403": _problem(403), "429": _problem(429)}}},
     f"{API}/services/{{slug}}/events": {"get": {
         "summary": "Server-Sent Events: slot.changed events of one service (id: <seq>; Last-Event-ID resumes)",
         "tags": ["live"], "security": [], "parameters": [p("slug")],
         "responses": {"200": {"description": "an event stream", "content": {"text/event-stream": {"schema": STR}}},
-                      "404": _problem(404)}}},
+                      "404": _problem(404), "429": _problem(429)}}},
     "/api/openapi.json": {"get": {"summary": "This document", "tags": list(SYS), "security": [],
                                   "responses": {"200": {"description": "OK", "content": {J: {"schema": {
                                       "type": "object"}}}}}}},
@@ -408,7 +410,8 @@ PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "conte
 PROBLEM_TYPES = {
     slug: {"status": status, "title": title, "uri": problem_type(status)}
     for status, (slug, title) in sorted(TITLES.items())
-}
+} | {slug: {"status": status, "title": title, "uri": problem_type(status, slug)}
+     for slug, (status, title) in KINDS.items()}
 
 
 def document(server_url: str = "/") -> dict[str, Any]:
@@ -422,8 +425,14 @@ def document(server_url: str = "/") -> dict[str, Any]:
                 "Errors are application/problem+json (RFC 9457); `type` is one of the problem types "
                 "listed in `x-problem-types`: 400 malformed JSON, 401 no or bad credentials, 403 not allowed, "
                 "404 not found (also for objects you may not see), 405 wrong method, 409 conflict (with "
-                "`alternatives`), 413 body over 64 KiB, 422 invalid (with `errors`), 429 too many requests "
-                "(sign-in failures, registrations, holds, guest bookings per address; Retry-After), 500/503 (with `request_id`, also in X-Request-Id)."),
+                "`alternatives`), 413 body over 64 KiB, 415 a body not sent as application/json, 422 invalid "
+                "(with `errors`), 429 too many requests or connections (sign-in failures, registrations, "
+                "holds, guest bookings or connections per client address; Retry-After), 500/503 (with "
+                "`request_id`, also in X-Request-Id). A 503 is `unavailable` (the database cannot be "
+                "reached; nothing happened), `busy` (no database connection became free in a few seconds; "
+                "nothing happened; Retry-After) or `outcome-unknown` (the connection broke while a write "
+                "ran: it may have taken effect; retry with the same Idempotency-Key). A browser request "
+                "from another site (Origin) to /auth/* or /live gets 403."),
         },
         "servers": [{"url": server_url}],
         "x-problem-types": PROBLEM_TYPES,

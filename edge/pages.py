@@ -7,8 +7,11 @@ pages talk to the edge only through the public REST API and the live WebSocket.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
+
+from edge.db import SETTINGS
 
 STATIC = Path(__file__).parent / "static"
 
@@ -25,13 +28,15 @@ PAGES: dict[str, str] = {
 
 
 def _csp(request: web.Request) -> str:
-    host = request.host
+    # From the configured public URL, never the request's Host header (which the client chooses).
+    public = urlsplit(request.app[SETTINGS].public_url)
+    ws = ("wss://" if public.scheme == "https" else "ws://") + public.netloc
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        f"connect-src 'self' ws://{host} wss://{host}",
+        f"connect-src 'self' {ws}",
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "form-action 'self'",

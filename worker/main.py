@@ -317,10 +317,12 @@ async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> 
 def cmd_worker(args: argparse.Namespace) -> int:
     from booker import settings as settings_module
     from booker.cli import _database_url
+    from booker.limits import raise_nofile_limit
     from booker.logging import configure_logging
 
     settings = settings_module.load_or_exit(check_db=True)  # one clear line when the database is unreachable
     configure_logging(settings, "worker")
+    raise_nofile_limit()
     values: dict[str, Any] = {
         k: v for k, v in vars(args).items() if k in WorkerConfig.__dataclass_fields__ and v is not None
     }

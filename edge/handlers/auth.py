@@ -20,6 +20,7 @@ from edge.auth import (
     sha256,
 )
 from edge.errors import Problem, problem_response
+from edge.guard import check_origin
 from edge.http import Fields, json_response, read_json
 
 
@@ -45,6 +46,7 @@ async def _signed_in(request: web.Request, user: dict[str, Any], status: int) ->
 
 
 async def register(request: web.Request) -> web.Response:
+    check_origin(request, request.app[db.SETTINGS])  # no sign-in from another site's page (login CSRF)
     f = Fields(await read_json(request))
     email = f.text("email", required=True, max_len=254)
     password = f.text("password", required=True, max_len=1024)
@@ -67,6 +69,7 @@ async def register(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
+    check_origin(request, request.app[db.SETTINGS])  # no sign-in from another site's page (login CSRF)
     f = Fields(await read_json(request))
     email = f.text("email", required=True, max_len=254)
     password = f.text("password", required=True, max_len=1024)
@@ -94,6 +97,7 @@ async def _login(request: web.Request, email: str, password: str) -> web.Respons
 
 async def refresh(request: web.Request) -> web.Response:
     """Rotate the refresh cookie; a rotated or revoked one revokes its whole family (reuse detection)."""
+    check_origin(request, request.app[db.SETTINGS])  # the cookie is the credential: same site only
     token = request.cookies.get(REFRESH_COOKIE)
     if not token:
         raise Problem(401, "no refresh token; sign in again")
@@ -115,10 +119,16 @@ async def refresh(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
+    """Revoke the cookie's sign-in. Without a refresh cookie this server issued (e.g. a cross-site
+    request, which a SameSite=Strict cookie never joins) nothing changes: no cookie is cleared."""
+    check_origin(request, request.app[db.SETTINGS])
     token = request.cookies.get(REFRESH_COOKIE)
+    revoked = False
     if token:
-        await db.query(request, "SELECT api.revoke_refresh_family(%s)", (sha256(token),))
+        row = await db.query_one(request, "SELECT api.revoke_refresh_family(%s) AS revoked", (sha256(token),))
+        revoked = bool(row and row["revoked"])
     response = web.Response(status=204)
-    clear_refresh_cookie(response)
+    if revoked:
+        clear_refresh_cookie(response)
     return response
 

@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 
 from booker.manage import manage_token, manage_token_ok
 from edge import db, limits
-from edge.auth import client_address, current_user, require_user, sha256
+from edge.auth import client_address, credential_header, current_user, require_user, sha256
 from edge.errors import invalid, not_found
 from edge.http import Fields, json_response, path_uuid, read_json
 
@@ -59,6 +59,8 @@ def _idempotency_key(request: web.Request) -> str | None:
     key = key.strip()
     if not 1 <= len(key) <= 200:
         raise invalid({"Idempotency-Key": "must be 1 to 200 characters"})
+    if not (key.isascii() and key.isprintable()):
+        raise invalid({"Idempotency-Key": "must be printable ASCII"})
     return key
 
 
@@ -124,7 +126,7 @@ async def create_hold(request: web.Request) -> web.Response:
 async def _actor(request: web.Request, booking_id: uuid.UUID) -> str | None:
     """Who acts on this booking: a user's id, or None for a guest holding its manage token.
     Anyone else gets the same 404 as for a booking that does not exist."""
-    token = request.headers.get(MANAGE_TOKEN_HEADER)
+    token = credential_header(request, MANAGE_TOKEN_HEADER)
     if token:
         row = await db.query_one(
             request, "SELECT user_id IS NULL AS guest, manage_token_hash FROM booking.bookings WHERE id = %s",
@@ -160,9 +162,7 @@ async def update_booking(request: web.Request) -> web.Response:
     f = Fields(await read_json(request))
     starts_at = f.instant("starts_at")
     resource = f.text("resource", max_len=200)
-    notes = f.data.get("notes")
-    if notes is not None and not isinstance(notes, str):
-        f.errors["notes"] = "must be a string"
+    notes = f.text("notes", max_len=2000)  # as when booking: a string, no NUL, at most 2,000 characters
     if starts_at is None and resource is None and "notes" not in f.data:
         f.errors["body"] = "give starts_at, resource or notes"
     f.check()

@@ -8,7 +8,6 @@ from typing import Any
 
 import psycopg
 from aiohttp import web
-from psycopg_pool import PoolTimeout
 
 from booker import DB_DIR
 from booker.supervisor import read_status
@@ -33,9 +32,13 @@ async def ready(request: web.Request) -> web.Response:
         async with request.app[db.POOL].connection(timeout=READY_TIMEOUT) as conn:
             cur = await conn.execute("SELECT migration_id FROM api.applied_migrations()")
             applied = {r[0] for r in await cur.fetchall()}
-    except (psycopg.Error, PoolTimeout):
+    except psycopg.Error:  # PoolTimeout included
         return json_response({"status": "unavailable", "database": "unreachable"}, status=503)
-    pending = sorted(_expected_migrations() - applied)
+    try:
+        pending = sorted(_expected_migrations() - applied)
+    except OSError as exc:  # e.g. out of file handles (EMFILE): this process cannot serve well either
+        return json_response({"status": "unavailable", "database": "ok",
+                              "error": f"cannot read db/migrations: {exc.strerror or exc}"}, status=503)
     if pending:
         return json_response({"status": "unavailable", "database": "ok", "pending_migrations": pending},
                              status=503)

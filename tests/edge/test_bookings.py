@@ -86,7 +86,8 @@ async def test_validation_and_body_errors(client: TestClient[Any, Any], users: U
                        422))["errors"] == {"resource": "no such resource"}
     assert (await book(client, {"service": "consultation", "starts_at": start, "seats": 2}, h,
                        422))["errors"]["seats"].startswith("at most 1")
-    malformed = await client.post(f"{API}/bookings", data=b"{not json", headers=h)
+    malformed = await client.post(f"{API}/bookings", data=b"{not json",
+                                  headers={**h, "Content-Type": "application/json"})
     assert malformed.status == 400
     assert malformed.content_type == "application/problem+json"
     array = await client.post(f"{API}/bookings", json=[1], headers=h)

@@ -104,7 +104,11 @@ def test_serve_builds_the_app_on_the_configured_address(monkeypatch: pytest.Monk
     from edge import serve
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(serve.web, "run_app", lambda app, **kw: seen.update(app=app, **kw))
+
+    async def fake_serve(app: web.Application, settings: Any, host: str, port: int, runner: Any) -> None:
+        seen.update(app=app, host=host, port=port, runner=runner)
+
+    monkeypatch.setattr(serve, "_serve", fake_serve)
     monkeypatch.setattr(serve, "configure_logging", lambda *a, **kw: None)
     monkeypatch.setenv("DATABASE_URL", app_db_url)
     monkeypatch.setenv("BOOKER_PORT", "8765")
@@ -114,3 +118,4 @@ def test_serve_builds_the_app_on_the_configured_address(monkeypatch: pytest.Monk
     assert serve.cmd_serve(argparse.Namespace(host=None, port=None)) == 0
     assert seen["port"] == 8765 and seen["host"] == "127.0.0.1"
     assert isinstance(seen["app"], web.Application)
+    assert isinstance(seen["runner"], web.AppRunner)

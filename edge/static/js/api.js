@@ -112,8 +112,19 @@ export async function initSession() {
   return currentUser();
 }
 
+// Writes on bookings and holds always carry an Idempotency-Key, kept across retries, so that a
+// request whose outcome is unknown (the connection to the database broke) can be repeated safely.
+const KEYED = /^\/(bookings|holds)(\/|\?|$)/;
+const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`.replace(".", ""));
+const RETRYABLE = ["/api/docs#problem-outcome-unknown", "/api/docs#problem-busy"];
+
 export async function api(path, opts = {}) {
-  const { method = "GET", body, headers = {}, accept, retry = true } = opts;
+  const { method = "GET", body, accept, retry = true, attempts = 2 } = opts;
+  let { headers = {} } = opts;
+  if (method !== "GET" && KEYED.test(path) && !Object.keys(headers).some((k) => k.toLowerCase() === "idempotency-key")) {
+    headers = { ...headers, "Idempotency-Key": newKey() };
+    opts = { ...opts, headers };
+  }
   const h = { ...headers };
   if (access) h.Authorization = `Bearer ${access.token}`;
   if (body !== undefined) h["Content-Type"] = "application/json";
@@ -129,6 +140,12 @@ export async function api(path, opts = {}) {
     if (token) return api(path, { ...opts, retry: false });
   }
   const data = await parse(res);
+  // A booking the server may or may not have made: ask again with the same key (it answers once).
+  if (res.status === 503 && attempts > 0 && method === "POST" && path.startsWith("/bookings") && RETRYABLE.includes(data && data.type)) {
+    const wait = Math.min(5, Number(res.headers.get("Retry-After")) || 1);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    return api(path, { ...opts, attempts: attempts - 1 });
+  }
   if (!res.ok) {
     const problem = data && typeof data === "object" ? data : { title: res.statusText, detail: String(data || "") };
     throw new ApiError(res.status, problem);

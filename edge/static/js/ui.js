@@ -209,5 +209,14 @@ export function statusLabel(status) {
 /** Where to go after signing in: a same-site path from ?next=, else /me. */
 export function nextUrl() {
   const next = new URLSearchParams(location.search).get("next") || "";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/me";
+  // Resolve it as the browser would ("/\\evil.example" and "/\t/evil.example" mean another host)
+  // and keep it only when it stays on this origin.
+  if (!next.startsWith("/")) return "/me";
+  let url;
+  try {
+    url = new URL(next, location.origin);
+  } catch {
+    return "/me";
+  }
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : "/me";
 }

@@ -1,0 +1,58 @@
+"""The web client's part of issue 9: after sign-in, ?next= may only lead to a page of this
+site (no open redirect); writes on bookings carry an Idempotency-Key."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import psycopg
+from playwright.sync_api import expect
+
+from booker import demo
+from booker.manage import manage_token
+from tests.browser.conftest import SECRET, LiveEdge, Pages
+from tests.browser.helpers import login
+
+
+def test_next_stays_on_this_site(pages: Pages, edge: LiveEdge) -> None:
+    # "/\evil.example/x" and "/<TAB>/evil.example/x" are "//evil.example/x" to a browser's URL parser
+    for hostile in ("/%5Cevil.example/x", "/%09/evil.example/x", "/%5C%5Cevil.example", "//evil.example",
+                    "https://evil.example/", "/%2F/evil.example", "javascript:alert(1)"):
+        page = pages.new()
+        login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path=hostile)
+        here = urlsplit(page.url)
+        assert f"{here.scheme}://{here.netloc}" == edge.url, (hostile, page.url)
+        assert here.path == "/me", (hostile, page.url)
+    page = pages.new()
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/book/consultation%3Fday%3D1")
+    assert page.url == f"{edge.url}/book/consultation?day=1"
+    assert not pages.errors, pages.errors
+
+
+def test_writes_on_bookings_carry_an_idempotency_key(pages: Pages, demo_url: str) -> None:
+    """So that a 503 outcome-unknown can be retried safely: the reschedule and the cancel too."""
+    with psycopg.connect(demo_url) as c:
+        first = c.execute("""SELECT starts_at FROM api.available_slots('meeting-room', now(),
+                                 now() + interval '14 days') ORDER BY starts_at LIMIT 1""").fetchone()
+        booking_id = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room', %s,
+                                      p_attendee => '{"name": "Ida Key", "email": "ida@example.org"}') b""",
+                               first).fetchone()[0]
+    page = pages.new()
+    writes: list[tuple[str, str | None]] = []
+    page.on("request", lambda r: r.method != "GET" and "/api/v1/bookings" in r.url and writes.append(
+        (r.method, r.headers.get("idempotency-key"))))
+    page.goto(f"/book/manage/{booking_id}?token={manage_token(SECRET, booking_id)}")
+    page.get_by_role("button", name="Change time").click()
+    dialog = page.get_by_role("dialog")
+    choice = dialog.get_by_label("New time").locator("option").nth(1).get_attribute("value")
+    assert choice
+    dialog.get_by_label("New time").select_option(choice)
+    dialog.get_by_role("button", name="Move booking").click()
+    expect(dialog).to_have_count(0)
+    page.get_by_role("button", name="Cancel booking").click()
+    page.get_by_role("dialog").get_by_role("button", name="Yes, cancel booking").click()
+    expect(page.locator("#manage-status")).to_have_text("Cancelled")
+    assert [m for m, _ in writes] == ["PATCH", "DELETE"], writes
+    keys = [k for _, k in writes]
+    assert all(k and len(k) >= 16 for k in keys) and len(set(keys)) == 2, keys
+    assert not pages.errors, pages.errors
