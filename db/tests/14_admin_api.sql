@@ -2,7 +2,7 @@
 -- bookings overview and its export, the outbox, the audit trail, me and my bookings, the
 -- public service detail; success paths and each error. Admin is ...0a1, member ...0a2.
 BEGIN;
-SELECT plan(78);
+SELECT plan(81);
 \ir fixtures.psql
 
 \set admin '''00000000-0000-0000-0000-0000000000a1'''
@@ -196,6 +196,12 @@ SELECT is(api.my_bookings(:member, p_statuses => ARRAY['cancelled']) -> 'meta' -
 SELECT throws_ok($$SELECT api.my_bookings('00000000-0000-0000-0000-0000000000a2', p_statuses => ARRAY['lost'])$$,
                  'RB422', 'status: must be a comma-separated list of held, pending, confirmed, cancelled, expired, declined',
                  'my_bookings: RB422 for an unknown status');
+
+-- the shared first step of set_booking_notes, cancel_booking, reschedule_booking, confirm/decline --
+SELECT is((internal.lock_booking(pg_temp.bid('m1'), :member)).id, pg_temp.bid('m1'), 'lock_booking: the owner locks their booking');
+SELECT is(current_setting('booker.actor'), '00000000-0000-0000-0000-0000000000a2', 'lock_booking: the actor is remembered for the audit');
+SELECT throws_ok($$SELECT internal.lock_booking(pg_temp.bid('m1'), '00000000-0000-0000-0000-0000000000a4')$$,
+                 'RB404', 'booking not found', 'lock_booking: RB404 for a stranger');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -8,11 +8,7 @@ CREATE FUNCTION internal.lock_pending_booking(p_booking uuid, p_actor uuid, p_ta
 DECLARE
     v_booking booking.bookings;
 BEGIN
-    PERFORM internal.set_actor(p_actor);
-    SELECT * INTO v_booking FROM booking.bookings WHERE id = p_booking FOR UPDATE;
-    IF v_booking.id IS NULL OR NOT internal.can_manage_booking(v_booking, p_actor) THEN
-        PERFORM internal.fail_not_found('booking');
-    END IF;
+    v_booking := internal.lock_booking(p_booking, p_actor);
     IF p_actor IS NOT NULL AND NOT internal.is_admin(p_actor) AND NOT EXISTS (
         SELECT 1 FROM booking.resources WHERE id = v_booking.resource_id AND owner_id = p_actor
     ) THEN
