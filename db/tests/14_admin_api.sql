@@ -2,7 +2,7 @@
 -- bookings overview and its export, the outbox, the audit trail, me and my bookings, the
 -- public service detail; success paths and each error. Admin is ...0a1, member ...0a2.
 BEGIN;
-SELECT plan(81);
+SELECT plan(87);
 \ir fixtures.psql
 
 \set admin '''00000000-0000-0000-0000-0000000000a1'''
@@ -202,6 +202,20 @@ SELECT is((internal.lock_booking(pg_temp.bid('m1'), :member)).id, pg_temp.bid('m
 SELECT is(current_setting('booker.actor'), '00000000-0000-0000-0000-0000000000a2', 'lock_booking: the actor is remembered for the audit');
 SELECT throws_ok($$SELECT internal.lock_booking(pg_temp.bid('m1'), '00000000-0000-0000-0000-0000000000a4')$$,
                  'RB404', 'booking not found', 'lock_booking: RB404 for a stranger');
+
+-- a DBA's admin day with api.* calls only: a resource and its hours, a service, book, confirm, cancel, export
+SELECT api.create_resource(:admin, '{"slug": "day-room", "name": "Day room", "timezone": "UTC"}') ->> 'id' AS day_room \gset
+SELECT is(jsonb_array_length(api.replace_availability_rules(:admin, :'day_room',
+              (SELECT jsonb_agg(jsonb_build_object('weekday', d, 'start', '08:00', 'end', '18:00')) FROM generate_series(1, 7) d))), 7,
+          'admin day: opening hours');
+SELECT is(api.create_service(:admin, '{"slug": "day", "name": "Day", "duration_minutes": 60, "requires_confirmation": true,
+              "max_advance_days": 5000, "resources": ["day-room"]}') -> 'resources', '["day-room"]', 'admin day: a service');
+INSERT INTO saved SELECT 'day', b.id FROM api.book_slot('day', '2038-06-28 09:00Z', '{"name": "Dee", "email": "dee@example.com"}') b;
+SELECT is((pg_temp.bk('day')).status::text, 'pending', 'admin day: booked, pending confirmation');
+SELECT is((SELECT status::text FROM api.confirm_booking(pg_temp.bid('day'), :admin)), 'confirmed', 'admin day: confirmed');
+SELECT is((SELECT status::text FROM api.cancel_booking(pg_temp.bid('day'), :admin, 'rain', true)), 'cancelled', 'admin day: cancelled');
+SELECT is((SELECT array_agg(status || ' ' || attendee_name) FROM api.admin_bookings_export(:admin, p_service => 'day')),
+          ARRAY['cancelled Dee'], 'admin day: exported');
 
 SELECT * FROM finish();
 ROLLBACK;
