@@ -46,7 +46,7 @@ def create_admin(database_url: str, email: str, password: str, name: str | None 
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from booker.cli import _database_url
+    from booker.settings import database_url_or_exit, load_or_exit
 
     email = args.email.strip()
     if not EMAIL.match(email) or len(email) > 254:
@@ -61,7 +61,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         print(f"booker: password {problem}", file=sys.stderr)
         return 2
     try:
-        created = create_admin(_database_url(args), email, password, args.name)
+        created = create_admin(database_url_or_exit(load_or_exit()), email, password, args.name)
     except psycopg.Error as exc:
         print(f"booker: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return 1

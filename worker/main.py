@@ -283,7 +283,6 @@ async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from booker import settings as settings_module
-    from booker.cli import _database_url
     from booker.logging import configure_logging
 
     settings = settings_module.load_or_exit(check_db=True)  # one clear line when the database is unreachable
@@ -293,7 +292,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     }
     if bad := [k for k, v in values.items() if not isinstance(v, str) and v <= 0]:
         sys.exit("booker worker: " + ", ".join(f"--{k.replace('_', '-')}" for k in bad) + " must be positive")
-    url = settings.database_url or _database_url(args)
+    url = settings_module.database_url_or_exit(settings)
     return asyncio.run(serve(url, settings, WorkerConfig(**values)))
 
 
