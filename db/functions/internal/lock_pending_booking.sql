@@ -3,7 +3,7 @@
 -- (and not already in p_target, which makes the call idempotent).
 CREATE FUNCTION internal.lock_pending_booking(p_booking uuid, p_actor uuid, p_target booking.booking_status)
     RETURNS booking.bookings
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_booking booking.bookings;
