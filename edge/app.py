@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from booker.settings import Settings
 from edge import db
@@ -20,7 +21,7 @@ log = logging.getLogger("booker.edge")
 API = "/api/v1"
 
 # (method, path, handler): the whole REST surface at a glance.
-ROUTES: list[tuple[str, str, web.Handler]] = [
+ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/health", system.health),
     ("GET", "/ready", system.ready),
     ("GET", f"{API}/health", system.health),

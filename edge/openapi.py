@@ -238,7 +238,7 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                "description": "replays return the original 201 body; the same key with another body is a 422"}
 BOOKING = [p("id", UUID), MANAGE]
-SET_COOKIE = {"headers": {"Set-Cookie": {"schema": STR, "description": "booker_refresh (httpOnly, SameSite=Strict)"}}}
+SET_COOKIE: dict[str, Any] = {"headers": {"Set-Cookie": {"schema": STR, "description": "booker_refresh (httpOnly, SameSite=Strict)"}}}
 NO_CONTENT = {"204": {"description": "No content"}}
 STATUS = {"enum": ["held", "pending", "confirmed", "cancelled", "expired", "declined"]}
 B, A, S, ADM, SYS = ("bookings",), ("auth",), ("catalogue",), ("admin",), ("system",)

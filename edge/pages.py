@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 STATIC = Path(__file__).parent / "static"
 
@@ -61,7 +62,7 @@ def _csp(request: web.Request) -> str:
     ])
 
 
-def _page(title: str, module: str) -> web.Handler:
+def _page(title: str, module: str) -> Handler:
     html = SHELL.format(title=title, module=module)
 
     async def handler(request: web.Request) -> web.StreamResponse:

@@ -61,7 +61,7 @@ class WorkerConfig:
     def backoff(self, attempts: int) -> float:
         """Exponential backoff with jitter: base * 2^(attempts-1), capped, times 0.5-1.0."""
         delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempts - 1))
-        return delay * random.uniform(0.5, 1.0)
+        return float(delay * random.uniform(0.5, 1.0))
 
 
 class Worker:
