@@ -35,6 +35,14 @@ export async function submitWith(form, button, fn) {
   }
 }
 
-export function slugify(s) {
+function slugify(s) {
   return s.toLowerCase().normalize("NFKD").replace(/[^\w\s-]/g, "").trim().replace(/[\s_]+/g, "-").replace(/-+/g, "-").slice(0, 63);
+}
+
+// The slug follows the name until the admin edits the slug itself.
+export function autoSlug(form) {
+  form.elements.name.addEventListener("input", () => {
+    if (!form.elements.slug.dataset.touched) form.elements.slug.value = slugify(form.elements.name.value);
+  });
+  form.elements.slug.addEventListener("input", () => { form.elements.slug.dataset.touched = "1"; });
 }

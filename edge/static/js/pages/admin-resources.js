@@ -2,7 +2,7 @@
 import { api } from "../api.js";
 import { allZones } from "../time.js";
 import { $, $$, announce, clear, field, h, showFieldErrors, spinner } from "../ui.js";
-import { zone, WEEKDAYS, list, when, table, submitWith, slugify } from "./admin-common.js";
+import { zone, WEEKDAYS, list, when, table, submitWith, autoSlug } from "./admin-common.js";
 
 export async function resourcesPanel(panel) {
   const resources = list(await api("/admin/resources"));
@@ -36,10 +36,7 @@ function newResourceForm(done) {
       field({ id: "res-location", name: "location", label: "Location" })),
     submit);
   form.elements.timezone.value = zone;
-  form.elements.name.addEventListener("input", () => {
-    if (!form.elements.slug.dataset.touched) form.elements.slug.value = slugify(form.elements.name.value);
-  });
-  form.elements.slug.addEventListener("input", () => { form.elements.slug.dataset.touched = "1"; });
+  autoSlug(form);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = form.elements;

@@ -1,7 +1,7 @@
 // The admin "Services" tab: services, their resources and public links.
 import { api } from "../api.js";
 import { $, $$, clear, field, h, money, showFieldErrors } from "../ui.js";
-import { list, table, submitWith, slugify } from "./admin-common.js";
+import { list, table, submitWith, autoSlug } from "./admin-common.js";
 
 export async function servicesPanel(panel) {
   const [services, resources] = await Promise.all([api("/admin/services?limit=50"), api("/admin/resources")]);
@@ -37,10 +37,7 @@ export async function servicesPanel(panel) {
         h("input", { type: "checkbox", name: "resources", value: r.slug }), ` ${r.name} (${r.timezone})`)) : h("p", {}, "Add a resource first."),
       h("span", { class: "error", id: "resources-error" })),
     submit);
-  form.elements.name.addEventListener("input", () => {
-    if (!form.elements.slug.dataset.touched) form.elements.slug.value = slugify(form.elements.name.value);
-  });
-  form.elements.slug.addEventListener("input", () => { form.elements.slug.dataset.touched = "1"; });
+  autoSlug(form);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = form.elements;
