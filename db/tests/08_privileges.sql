@@ -55,7 +55,7 @@ SELECT pg_temp.violation($$SELECT api.book_slot('consult', '2038-06-21 10:00Z', 
        pg_temp.violation($$SELECT api.create_resource('00000000-0000-0000-0000-0000000000a1',
                            '{"slug": "new-room", "name": "New", "capacity": 3, "timezone": "Asia/Tokyo"}')$$) AS app_resource,
        pg_temp.violation($$SELECT api.replace_availability_rules('00000000-0000-0000-0000-0000000000a1',
-                           (SELECT id FROM booking.resources WHERE slug = 'new-room'), '[{"weekday": 1, "start": "09:00", "end": "17:00"}]')$$) AS app_rule,
+                           api.resource_id('new-room'), '[{"weekday": 1, "start": "09:00", "end": "17:00"}]')$$) AS app_rule,
        pg_temp.violation($$SELECT api.create_service('00000000-0000-0000-0000-0000000000a1',
                            '{"slug": "new-event", "name": "New", "duration_minutes": 60, "starts_at": "2038-01-04 10:00Z"}')$$) AS app_service,
        pg_temp.violation($$INSERT INTO booking.resources (slug, name, timezone) VALUES ('direct', 'Direct', 'UTC')$$) AS app_direct,
@@ -79,8 +79,8 @@ SELECT is((SELECT array_agg(t || ' ' || p ORDER BY t, p)
                                'booking.availability_rules', 'booking.closures']) t,
                   unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p
             WHERE has_table_privilege('booker_app', t, p)),
-          ARRAY['booking.resources SELECT', 'booking.services SELECT'],
-          'booker_app holds no privilege on the catalogue tables but SELECT on resources and services (bookings.py, live.py, the relay)');
+          ARRAY['booking.services SELECT'],
+          'booker_app holds no privilege on the catalogue tables but SELECT on services (live.py, the relay)');
 SELECT is(:'app_bad_zone'::text, '23514 resources_timezone_check', 'booker_app cannot set an unknown time zone');
 
 -- booker_report -----------------------------------------------------------------------------------
