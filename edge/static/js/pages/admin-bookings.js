@@ -4,7 +4,7 @@ import { $, announce, clear, field, h, money, spinner, statusLabel } from "../ui
 import { list, when, table } from "./admin-common.js";
 
 export async function bookingsPanel(panel, _arg, showTab) {
-  const [services, resources] = await Promise.all([api("/admin/services?limit=50").catch(() => []), api("/admin/resources").catch(() => [])]);
+  const [services, resources] = await Promise.all([api("/admin/services").catch(() => []), api("/admin/resources").catch(() => [])]);
   const results = h("div", { id: "booking-results" });
   const pager = h("div", { class: "actions" });
   let page = 1;

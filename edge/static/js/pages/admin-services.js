@@ -4,7 +4,7 @@ import { $, $$, clear, field, h, money, showFieldErrors } from "../ui.js";
 import { list, table, submitWith, autoSlug } from "./admin-common.js";
 
 export async function servicesPanel(panel) {
-  const [services, resources] = await Promise.all([api("/admin/services?limit=50"), api("/admin/resources")]);
+  const [services, resources] = await Promise.all([api("/admin/services"), api("/admin/resources")]);
   const result = h("div", { id: "service-created", role: "status" });
   const submit = h("button", { type: "submit", id: "create-service" }, "Create service");
   const form = h("form", { class: "panel", novalidate: true, "aria-labelledby": "new-svc-h" },
