@@ -39,6 +39,7 @@ def stateless_files(db_dir: Path = DB_DIR) -> list[Path]:
     return [
         *sorted((db_dir / "functions" / "internal").glob("*.sql")),
         *sorted((db_dir / "functions" / "api").glob("*.sql")),
+        *sorted((db_dir / "views" / "api").glob("*.sql")),
         *sorted((db_dir / "views" / "report").glob("*.sql")),
         db_dir / "grants.sql",
     ]
