@@ -53,6 +53,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", f"{API}/bookings/{{id}}/decline", bookings.decline_booking),
     # admin
     ("GET", f"{API}/admin/resources", admin.list_resources),
+    ("GET", f"{API}/admin/resource-kinds", admin.resource_kinds),
     ("POST", f"{API}/admin/resources", admin.create_resource),
     ("GET", f"{API}/admin/resources/{{id}}", admin.get_resource),
     ("PATCH", f"{API}/admin/resources/{{id}}", admin.update_resource),

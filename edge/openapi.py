@@ -316,6 +316,9 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": op("Create a resource (owner: a user's email)", _ok(201, ref("Resource"), "Created"),
                    (401, 403, 409), body=ref("Resource"), auth="admin", tags=ADM),
     },
+    f"{API}/admin/resource-kinds": {"get": op(
+        "The kinds a resource may be (the database's list)",
+        _ok(200, obj({"data": {"type": "array", "items": STR}}, ["data"])), (401, 403), auth="admin", tags=ADM)},
     f"{API}/admin/resources/{{id}}": {
         "get": op("A resource with its rules", _ok(200, ref("Resource")), (401, 403, 404),
                   params=[p("id", UUID)], auth="admin", tags=ADM),

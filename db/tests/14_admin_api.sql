@@ -2,7 +2,7 @@
 -- bookings overview and its export, the outbox, the audit trail, me and my bookings, the
 -- public service detail; success paths and each error. Admin is ...0a1, member ...0a2.
 BEGIN;
-SELECT plan(90);
+SELECT plan(91);
 \ir fixtures.psql
 
 \set admin '''00000000-0000-0000-0000-0000000000a1'''
@@ -56,6 +56,7 @@ SELECT throws_ok($$SELECT api.admin_resources('00000000-0000-0000-0000-000000000
                  'admin_resources: RB422 for page 0');
 SELECT throws_ok($$SELECT api.admin_resources('00000000-0000-0000-0000-0000000000a2')$$, 'RB403', 'admins only',
                  'admin_resources: RB403 for a member');
+SELECT is(api.resource_kinds(), ARRAY['room', 'person', 'team', 'venue', 'equipment'], 'resource_kinds: the CHECK''s list');
 SELECT is(api.resource_id('room-a'), '00000000-0000-0000-0000-0000000000b1'::uuid, 'resource_id: by slug');
 SELECT is(api.resource_id('00000000-0000-0000-0000-0000000000b2'), '00000000-0000-0000-0000-0000000000b2'::uuid, 'resource_id: by id');
 SELECT is(api.resource_id('nowhere'), NULL, 'resource_id: NULL when there is none');

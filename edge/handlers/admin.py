@@ -65,6 +65,12 @@ async def list_resources(request: web.Request) -> web.Response:
                                      (principal.id, page, limit)))
 
 
+async def resource_kinds(request: web.Request) -> web.Response:
+    """The kinds a resource may be: the database's list, for the admin's form."""
+    await require_admin(request)
+    return json_response({"data": await _call(request, "SELECT api.resource_kinds() AS v", ())})
+
+
 async def get_resource(request: web.Request) -> web.Response:
     principal = await require_admin(request)
     return json_response(await _call(request, "SELECT api.admin_resource(%s, %s) AS v",

@@ -63,6 +63,12 @@ async def test_one_service_representation(client: TestClient[Any, Any], users: U
     assert {k: listed[k] for k in common} == common
 
 
+async def test_resource_kinds_come_from_the_database(client: TestClient[Any, Any], users: Users) -> None:
+    kinds = await client.get(f"{API}/admin/resource-kinds", headers=users.headers("admin"))
+    assert (await kinds.json())["data"] == ["room", "person", "team", "venue", "equipment"]
+    assert (await client.get(f"{API}/admin/resource-kinds", headers=users.headers("member"))).status == 403
+
+
 async def test_database_rules_reach_the_client_as_422(client: TestClient[Any, Any], users: Users) -> None:
     h = users.headers("admin")
     kind = await client.post(f"{API}/admin/resources", headers=h, json={

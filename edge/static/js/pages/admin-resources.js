@@ -5,7 +5,8 @@ import { $, $$, announce, clear, field, h, showFieldErrors, spinner } from "../u
 import { zone, WEEKDAYS, list, when, table, submitWith, autoSlug } from "./admin-common.js";
 
 export async function resourcesPanel(panel) {
-  const resources = list(await api("/admin/resources"));
+  const [resources, kinds] = await Promise.all([
+    api("/admin/resources").then(list), api("/admin/resource-kinds").then(list)]);
   const editor = h("div", { id: "resource-editor" });
   clear(panel,
     h("h2", {}, "Resources"),
@@ -18,10 +19,10 @@ export async function resourcesPanel(panel) {
           onclick: () => resourceEditor(editor, r),
         }, "Hours & closures")))), "No resources yet."),
     editor,
-    newResourceForm(() => resourcesPanel(panel)));
+    newResourceForm(kinds, () => resourcesPanel(panel)));
 }
 
-function newResourceForm(done) {
+function newResourceForm(kinds, done) {
   const zones = allZones();
   const submit = h("button", { type: "submit" }, "Add resource");
   const form = h("form", { class: "panel", novalidate: true, "aria-labelledby": "new-res-h" },
@@ -30,7 +31,7 @@ function newResourceForm(done) {
     h("div", { class: "row" },
       field({ id: "res-name", name: "name", label: "Name", required: true }),
       field({ id: "res-slug", name: "slug", label: "Slug", required: true, hint: "Lowercase letters, digits, dashes." }),
-      field({ id: "res-kind", name: "kind", label: "Kind", options: ["room", "person", "team", "venue", "equipment"].map((k) => [k, k]) }),
+      field({ id: "res-kind", name: "kind", label: "Kind", options: kinds.map((k) => [k, k]) }),  // the database's list
       field({ id: "res-capacity", name: "capacity", label: "Capacity", type: "number", attrs: { min: "1", value: "1" } }),
       field({ id: "res-timezone", name: "timezone", label: "Time zone", options: zones.map((z) => [z, z]) }),
       field({ id: "res-location", name: "location", label: "Location" })),
