@@ -28,7 +28,7 @@ async def _boom(request: web.Request) -> web.Response:
 
 
 async def test_unexpected_error_is_500_with_request_id(
-        aiohttp_client: ClientFactory, settings: Settings, app_db_url: str,
+        app_db_url: str, aiohttp_client: ClientFactory, settings: Settings,
         caplog: pytest.LogCaptureFixture) -> None:
     app = create_app(settings, database_url=app_db_url)
     app.router.add_get("/boom", _boom)
