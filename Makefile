@@ -19,6 +19,7 @@ bench: setup-test
 
 lint: setup-test
 	$(VENV)/bin/ruff check booker edge worker tests bench
+	$(VENV)/bin/mypy booker edge worker
 
 setup-run:
 	scripts/setup.sh run

@@ -43,7 +43,7 @@ def create_admin(database_url: str, email: str, password: str, name: str | None 
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from booker.cli import _database_url
+    from booker.settings import database_url_or_exit, load_or_exit
 
     email = args.email.strip()
     try:
@@ -55,7 +55,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         print(f"booker: password {problem}", file=sys.stderr)
         return 2
     try:
-        created = create_admin(_database_url(args), email, password, args.name)
+        created = create_admin(database_url_or_exit(load_or_exit()), email, password, args.name)
     except psycopg.errors.CheckViolation as exc:
         if exc.diag.constraint_name != "email_address_check":  # the database's one email rule
             raise

@@ -5,27 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 
-def _database_url(args: argparse.Namespace) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    from booker.cluster import Cluster
-    from booker.settings import load_or_exit
+def _database_url() -> str:
+    from booker.settings import database_url_or_exit, load_or_exit
 
-    settings = load_or_exit()  # BOOKER_VAR and BOOKER_PG_PORT, parsed (and checked) in one place
-    cluster = Cluster(Path(settings.var_dir), settings.pg_port)
-    if not cluster.running():
-        sys.exit("no DATABASE_URL and the embedded cluster is not running: start it with `booker up`")
-    return cluster.url
+    return database_url_or_exit(load_or_exit())
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from booker import migrate
 
-    url = _database_url(args)
+    url = _database_url()
     if args.status:
         applied = migrate.applied_migrations(url)
         pending = migrate.pending_migrations(url)
@@ -45,7 +36,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     if not load_or_exit().development:
         sys.exit("booker: demo data (with its published passwords) loads only with BOOKER_ENV=development")
-    if demo.load(_database_url(args)):
+    if demo.load(_database_url()):
         print("demo data loaded")
     else:
         print("database not empty: demo data not loaded")
@@ -53,7 +44,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_psql(args: argparse.Namespace) -> int:
-    os.execvp("psql", ["psql", _database_url(args), *args.rest])
+    os.execvp("psql", ["psql", _database_url(), *args.rest])
 
 
 def main(argv: list[str] | None = None) -> int:

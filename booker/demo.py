@@ -4,6 +4,7 @@ something to book. Loaded by `booker demo-data` and by `booker up` into an empty
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -210,7 +211,7 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
             ),
         ]
         for s in services:
-            window = s.get("window")
+            window = cast("tuple[dt.datetime, dt.datetime] | None", s.get("window"))
             row = conn.execute(
                 """INSERT INTO booking.services
                    (slug, name, description, duration_minutes, slot_step_minutes, buffer_after_minutes,
@@ -240,7 +241,7 @@ def load(database_url: str, today: dt.date | None = None) -> bool:
                 ),
             ).fetchone()
             assert row
-            for slug in s["resources"]:  # type: ignore[union-attr]
+            for slug in cast("list[str]", s["resources"]):
                 conn.execute(
                     "INSERT INTO booking.service_resources VALUES (%s, %s)", (row[0], resources[slug])
                 )

@@ -10,6 +10,7 @@ import collections
 import itertools
 import math
 import os
+import pathlib
 import re
 import sys
 from collections.abc import Mapping
@@ -373,3 +374,16 @@ def load_or_exit(env: Mapping[str, str] | None = None, *, check_db: bool = False
             print(f"booker: {problem}", file=sys.stderr)
         sys.exit(2)
     return settings
+
+
+def database_url_or_exit(settings: Settings) -> str:
+    """The database every command uses: DATABASE_URL (validated by load), else the embedded
+    cluster that `booker up` runs (BOOKER_VAR, BOOKER_PG_PORT); exits when there is neither."""
+    if settings.database_url:
+        return settings.database_url
+    from booker.cluster import Cluster
+
+    cluster = Cluster(pathlib.Path(settings.var_dir), settings.pg_port)
+    if not cluster.running():
+        sys.exit("no DATABASE_URL and the embedded cluster is not running: start it with `booker up`")
+    return cluster.url

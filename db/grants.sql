@@ -8,10 +8,14 @@ REVOKE ALL ON SCHEMA api, internal, report FROM PUBLIC;
 GRANT USAGE ON SCHEMA api TO booker_app;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO booker_app;
 GRANT USAGE ON SCHEMA booking TO booker_app;
--- what the edge needs beyond api.*: accounts and tokens, the admin catalogue, the outbox.
+-- what the edge needs beyond api.*: accounts and tokens, the outbox.
 GRANT SELECT, INSERT, UPDATE, DELETE ON booking.users, booking.api_tokens, booking.refresh_tokens TO booker_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON booking.resources, booking.availability_rules, booking.closures,
-    booking.services, booking.service_resources TO booker_app;
+-- the admin catalogue is read and written through api.* only (create_resource,
+-- replace_availability_rules, create_closure, create_service, resource_id, the view
+-- api.services of edge/live.py and edge/relay …): no privilege on its tables.
+REVOKE ALL ON booking.resources, booking.services, booking.service_resources, booking.availability_rules,
+    booking.closures FROM booker_app;
+GRANT SELECT ON ALL TABLES IN SCHEMA api TO booker_app;
 GRANT SELECT ON booking.bookings, booking.booking_audit TO booker_app;
 -- the helpers the CHECK constraints and generated columns of those tables call, and the
 -- zone cache of booking.is_valid_timezone (migration 0002): without them booker_app's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from booker.settings import Settings
 from edge import db
@@ -22,7 +23,7 @@ log = logging.getLogger("booker.edge")
 API = "/api/v1"
 
 # (method, path, handler): the whole REST surface at a glance.
-ROUTES: list[tuple[str, str, web.Handler]] = [
+ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/health", system.health),
     ("GET", "/ready", system.ready),
     ("GET", f"{API}/health", system.health),
@@ -54,6 +55,7 @@ ROUTES: list[tuple[str, str, web.Handler]] = [
     ("POST", f"{API}/bookings/{{id}}/decline", bookings.decline_booking),
     # admin
     ("GET", f"{API}/admin/resources", admin.list_resources),
+    ("GET", f"{API}/admin/resource-kinds", admin.resource_kinds),
     ("POST", f"{API}/admin/resources", admin.create_resource),
     ("GET", f"{API}/admin/resources/{{id}}", admin.get_resource),
     ("PATCH", f"{API}/admin/resources/{{id}}", admin.update_resource),

@@ -139,7 +139,7 @@ async def replay(app: web.Application, slug: str, since: int) -> list[SlotChange
 
 
 async def active_slugs(app: web.Application, slugs: list[str]) -> set[str]:
-    rows = await db.query(app, "SELECT slug FROM booking.services WHERE slug = ANY(%s) AND active", (slugs,))
+    rows = await db.query(app, "SELECT slug FROM api.services WHERE slug = ANY(%s) AND active", (slugs,))
     return {r["slug"] for r in rows}
 
 

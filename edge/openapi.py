@@ -230,6 +230,7 @@ PAGE = [q("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default"
         q("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 20})]
 ADMIN_PAGE = [q("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}),
               q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
+CATALOGUE_PAGE = [ADMIN_PAGE[0], q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 200})]
 RANGE = [q("from", TIME, "default: now"), q("to", TIME, "default: from + 7 days; at most 62 days after from")]
 MANAGE = {"name": "X-Manage-Token", "in": "header", "required": False, "schema": STR,
           "description": "a guest's manage token: from the 201 response of POST /bookings or the "
@@ -238,7 +239,7 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                "description": "replays return the original 201 body; the same key with another body is a 422"}
 BOOKING = [p("id", UUID), MANAGE]
-SET_COOKIE = {"headers": {"Set-Cookie": {"schema": STR, "description": "booker_refresh (httpOnly, SameSite=Strict)"}}}
+SET_COOKIE: dict[str, Any] = {"headers": {"Set-Cookie": {"schema": STR, "description": "booker_refresh (httpOnly, SameSite=Strict)"}}}
 NO_CONTENT = {"204": {"description": "No content"}}
 STATUS = {"enum": ["held", "pending", "confirmed", "cancelled", "expired", "declined"]}
 B, A, S, ADM, SYS = ("bookings",), ("auth",), ("catalogue",), ("admin",), ("system",)
@@ -312,11 +313,14 @@ PATHS: dict[str, dict[str, Any]] = {
         "Decline a pending booking", _ok(200, ref("Booking")), (401, 403, 404, 409), params=[p("id", UUID)],
         auth="required", tags=B)},
     f"{API}/admin/resources": {
-        "get": op("All resources", _ok(200, obj({"data": {"type": "array", "items": ref("Resource")}})),
-                  (401, 403), auth="admin", tags=ADM),
+        "get": op("All resources, by slug, a page at a time", _ok(200, page_of("Resource")),
+                  (401, 403, 422), params=CATALOGUE_PAGE, auth="admin", tags=ADM),
         "post": op("Create a resource (owner: a user's email)", _ok(201, ref("Resource"), "Created"),
                    (401, 403, 409), body=ref("Resource"), auth="admin", tags=ADM),
     },
+    f"{API}/admin/resource-kinds": {"get": op(
+        "The kinds a resource may be (the database's list)",
+        _ok(200, obj({"data": {"type": "array", "items": STR}}, ["data"])), (401, 403), auth="admin", tags=ADM)},
     f"{API}/admin/resources/{{id}}": {
         "get": op("A resource with its rules", _ok(200, ref("Resource")), (401, 403, 404),
                   params=[p("id", UUID)], auth="admin", tags=ADM),
@@ -343,8 +347,8 @@ PATHS: dict[str, dict[str, Any]] = {
         "Remove a closure", NO_CONTENT, (401, 403, 404), params=[p("id", UUID), p("closure", UUID)],
         auth="admin", tags=ADM)},
     f"{API}/admin/services": {
-        "get": op("All services", _ok(200, obj({"data": {"type": "array", "items": ref("AdminService")}})),
-                  (401, 403), auth="admin", tags=ADM),
+        "get": op("All services, by slug, a page at a time", _ok(200, page_of("AdminService")),
+                  (401, 403, 422), params=CATALOGUE_PAGE, auth="admin", tags=ADM),
         "post": op("Create a service and link its resources; returns the public link",
                    _ok(201, ref("AdminService"), "Created"), (401, 403, 409), body=ref("AdminService"),
                    auth="admin", tags=ADM),

@@ -1,4 +1,5 @@
-"""The web client: seven HTML pages and their static files (CSS and JavaScript modules).
+"""The web client: seven pages, one HTML shell each fills with its title and module, and
+their static files (CSS and JavaScript modules).
 
 No build step and no CDN: every asset lives under edge/static and is served here. The
 pages talk to the edge only through the public REST API and the live WebSocket.
@@ -10,21 +11,43 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from edge.db import SETTINGS
 
 STATIC = Path(__file__).parent / "static"
 
-# path -> HTML file; the page's module reads what it needs (e.g. the slug) from the URL.
-PAGES: dict[str, str] = {
-    "/": "index.html",
-    "/book/{slug:[a-z0-9][a-z0-9-]{0,62}}": "book.html",
-    "/book/manage/{id:[0-9a-fA-F-]{36}}": "manage.html",  # a guest's booking; ?token= from the email
-    "/login": "login.html",
-    "/register": "register.html",
-    "/me": "me.html",
-    "/admin": "admin.html",
+# path -> (title, module under static/js/pages); the module reads what it needs (e.g. the
+# slug) from the URL and renders into the shell's <main>.
+PAGES: dict[str, tuple[str, str]] = {
+    "/": ("Services and events", "dashboard"),
+    "/book/{slug:[a-z0-9][a-z0-9-]{0,62}}": ("Book", "book"),
+    # a guest's booking; ?token= from the email
+    "/book/manage/{id:[0-9a-fA-F-]{36}}": ("Manage your booking", "manage"),
+    "/login": ("Sign in", "login"),
+    "/register": ("Create an account", "register"),
+    "/me": ("My bookings", "me"),
+    "/admin": ("Admin", "admin"),
 }
+
+SHELL = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title} · Booker</title>
+  <link rel="stylesheet" href="/static/css/app.css">
+  <link rel="icon" href="data:,">
+  <script type="module" src="/static/js/pages/{module}.js"></script>
+</head>
+<body>
+  <header id="site-header"></header>
+  <main id="main" tabindex="-1">
+    <noscript><p class="notice warn">This page needs JavaScript.</p></noscript>
+  </main>
+</body>
+</html>
+"""
 
 
 def _csp(request: web.Request) -> str:
@@ -44,11 +67,11 @@ def _csp(request: web.Request) -> str:
     ])
 
 
-def _page(filename: str) -> web.Handler:
-    path = STATIC / filename
+def _page(title: str, module: str) -> Handler:
+    html = SHELL.format(title=title, module=module)
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(path, headers={
+        return web.Response(text=html, headers={
             "Content-Type": "text/html; charset=utf-8",
             "Content-Security-Policy": _csp(request),
             "X-Content-Type-Options": "nosniff",
@@ -60,6 +83,6 @@ def _page(filename: str) -> web.Handler:
 
 
 def setup_pages(app: web.Application) -> None:
-    for path, filename in PAGES.items():
-        app.router.add_get(path, _page(filename), name=f"page:{filename.removesuffix('.html')}")
+    for path, (title, module) in PAGES.items():
+        app.router.add_get(path, _page(title, module), name=f"page:{module}")
     app.router.add_static("/static/", STATIC, name="static")

@@ -34,11 +34,7 @@ async def _serve(app: web.Application, settings: Settings, host: str, port: int,
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_mod.load_or_exit()
-    url = settings.database_url
-    if not url:
-        from booker.cli import _database_url
-
-        url = _database_url(args)
+    url = settings_mod.database_url_or_exit(settings)
     host = args.host or settings.host
     port = args.port or settings.port
     configure_logging(settings, "edge")

@@ -67,7 +67,7 @@ class WorkerConfig:
     def backoff(self, attempts: int) -> float:
         """Exponential backoff with jitter: base * 2^(attempts-1), capped, times 0.5-1.0."""
         delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempts - 1))
-        return delay * random.uniform(0.5, 1.0)
+        return float(delay * random.uniform(0.5, 1.0))
 
 
 class Worker:
@@ -316,7 +316,6 @@ async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from booker import settings as settings_module
-    from booker.cli import _database_url
     from booker.limits import raise_nofile_limit
     from booker.logging import configure_logging
 
@@ -328,7 +327,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     }
     if bad := [k for k, v in values.items() if not isinstance(v, str) and v <= 0]:
         sys.exit("booker worker: " + ", ".join(f"--{k.replace('_', '-')}" for k in bad) + " must be positive")
-    url = settings.database_url or _database_url(args)
+    url = settings_module.database_url_or_exit(settings)
     return asyncio.run(serve(url, settings, WorkerConfig(**values)))
 
 

@@ -3,7 +3,7 @@
 -- Statements run under SET LOCAL ROLE through pg_temp.violation (results kept with \gset),
 -- and the assertions run after RESET ROLE (pgTAP itself is not granted to those roles).
 BEGIN;
-SELECT plan(37);
+SELECT plan(40);
 \ir fixtures.psql
 
 SELECT api.book_slot('consult', '2038-06-21 08:00Z', '{"name": "A", "email": "a@example.com"}') IS NOT NULL AS booked \gset
@@ -52,14 +52,16 @@ SELECT pg_temp.violation($$SELECT api.book_slot('consult', '2038-06-21 10:00Z', 
                                    '2038-06-21 12:00Z', '2038-06-21 13:00Z')$$) AS app_insert,
        pg_temp.violation($$UPDATE booking.bookings SET status = 'cancelled'$$) AS app_update,
        pg_temp.violation($$SELECT internal.is_admin(NULL)$$) AS app_internal,
-       pg_temp.violation($$INSERT INTO booking.resources (id, slug, name, capacity, timezone)
-                           VALUES ('00000000-0000-0000-0000-0000000000b7', 'new-room', 'New', 3, 'Asia/Tokyo')$$) AS app_resource,
-       pg_temp.violation($$INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_time)
-                           VALUES ('00000000-0000-0000-0000-0000000000b7', 1, '09:00', '17:00')$$) AS app_rule,
-       pg_temp.violation($$INSERT INTO booking.services (id, slug, name, duration_minutes, slot_step_minutes, fixed_window)
-                           VALUES ('00000000-0000-0000-0000-0000000000ce', 'new-event', 'New', 60, 60,
-                                   '[2038-01-04 10:00Z, 2038-01-04 11:00Z)')$$) AS app_service,
-       pg_temp.violation($$UPDATE booking.resources SET timezone = 'Mars/Olympus' WHERE slug = 'new-room'$$) AS app_bad_zone \gset
+       pg_temp.violation($$SELECT api.create_resource('00000000-0000-0000-0000-0000000000a1',
+                           '{"slug": "new-room", "name": "New", "capacity": 3, "timezone": "Asia/Tokyo"}')$$) AS app_resource,
+       pg_temp.violation($$SELECT api.replace_availability_rules('00000000-0000-0000-0000-0000000000a1',
+                           api.resource_id('new-room'), '[{"weekday": 1, "start": "09:00", "end": "17:00"}]')$$) AS app_rule,
+       pg_temp.violation($$SELECT api.create_service('00000000-0000-0000-0000-0000000000a1',
+                           '{"slug": "new-event", "name": "New", "duration_minutes": 60, "starts_at": "2038-01-04 10:00Z"}')$$) AS app_service,
+       pg_temp.violation($$INSERT INTO booking.resources (slug, name, timezone) VALUES ('direct', 'Direct', 'UTC')$$) AS app_direct,
+       pg_temp.violation($$SELECT count(*) FROM api.services WHERE active$$) AS app_services_view,
+       pg_temp.violation($$SELECT api.create_resource('00000000-0000-0000-0000-0000000000a1',
+                           '{"slug": "bad-zone", "name": "Bad", "timezone": "Mars/Olympus"}')$$) AS app_bad_zone \gset
 RESET ROLE;
 SELECT is(:'app_book'::text, 'no error', 'booker_app books through api.book_slot');
 SELECT is(:'app_slots'::text, 'no error', 'booker_app reads api.available_slots');
@@ -69,9 +71,18 @@ SELECT is(:'app_select'::text, 'no error', 'booker_app reads bookings');
 SELECT is(:'app_insert'::text, '42501', 'booker_app cannot INSERT a booking directly');
 SELECT is(:'app_update'::text, '42501', 'booker_app cannot UPDATE a booking directly');
 SELECT is(:'app_internal'::text, '42501', 'booker_app cannot call internal functions');
-SELECT is(:'app_resource'::text, 'no error', 'booker_app (the admin catalogue) creates a resource: its CHECKs may run');
-SELECT is(:'app_rule'::text, 'no error', 'booker_app creates opening hours');
-SELECT is(:'app_service'::text, 'no error', 'booker_app creates a service with a fixed window');
+SELECT is(:'app_resource'::text, 'no error', 'booker_app (the admin catalogue) creates a resource through api.create_resource');
+SELECT is(:'app_rule'::text, 'no error', 'booker_app creates opening hours through api.replace_availability_rules');
+SELECT is(:'app_service'::text, 'no error', 'booker_app creates a service with a fixed window through api.create_service');
+SELECT is(:'app_direct'::text, '42501', 'booker_app cannot write the catalogue tables directly');
+SELECT is(:'app_services_view'::text, 'no error', 'booker_app reads the view api.services (the live feed)');
+SELECT is((SELECT array_agg(t || ' ' || p ORDER BY t, p)
+             FROM unnest(ARRAY['booking.resources', 'booking.services', 'booking.service_resources',
+                               'booking.availability_rules', 'booking.closures']) t,
+                  unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p
+            WHERE has_table_privilege('booker_app', t, p)),
+          NULL,
+          'booker_app holds no privilege on the catalogue tables (it reads services through the view api.services)');
 SELECT is(:'app_bad_zone'::text, '23514 resources_timezone_check', 'booker_app cannot set an unknown time zone');
 
 -- booker_report -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 -- The api functions the edge added: get_booking, set_booking_notes, availability,
 -- service_catalogue; success paths and errors.
 BEGIN;
-SELECT plan(31);
+SELECT plan(34);
 \ir fixtures.psql
 
 INSERT INTO booking.services (slug, name, description, duration_minutes, slot_step_minutes, max_advance_days, price, visibility, fixed_window, venue)
@@ -67,24 +67,30 @@ SELECT throws_ok($$SELECT * FROM api.availability('duo', '2038-06-28 08:30Z', '2
                  'RB422', 'to: must be after from', 'availability: RB422 for a reversed range');
 
 -- service_catalogue -----------------------------------------------------------------------------------
-SELECT is((SELECT array_agg(service ->> 'slug' ORDER BY service ->> 'slug') FROM api.service_catalogue(p_limit => 100)),
+SELECT is((SELECT array_agg(service ->> 'slug' ORDER BY service ->> 'slug') FROM jsonb_array_elements(api.service_catalogue(p_limit => 50) -> 'data') service),
           ARRAY['approval', 'concert', 'consult', 'duo', 'gala', 'office', 'strict'],
           'service_catalogue: active public services only (no members-only, unlisted or inactive)');
-SELECT ok((SELECT bool_or(service ->> 'slug' = 'members') FROM api.service_catalogue(p_limit => 100, p_members => true)),
+SELECT ok((SELECT bool_or(service ->> 'slug' = 'members') FROM jsonb_array_elements(api.service_catalogue(p_limit => 50, p_members => true) -> 'data') service),
           'service_catalogue: members-only services for members');
-SELECT ok(NOT (SELECT bool_or(service ->> 'slug' = 'secret') FROM api.service_catalogue(p_limit => 100, p_members => true)),
+SELECT ok(NOT (SELECT bool_or(service ->> 'slug' = 'secret') FROM jsonb_array_elements(api.service_catalogue(p_limit => 50, p_members => true) -> 'data') service),
           'service_catalogue: unlisted services are never listed');
-SELECT is((SELECT array_agg(service ->> 'slug') FROM api.service_catalogue('opera')), ARRAY['gala'],
+SELECT is((SELECT array_agg(service ->> 'slug') FROM jsonb_array_elements(api.service_catalogue('opera') -> 'data') service), ARRAY['gala'],
           'service_catalogue: searches the venue');
-SELECT is((SELECT array_agg(service ->> 'slug') FROM api.service_catalogue('100%')), NULL::text[],
+SELECT is((SELECT array_agg(service ->> 'slug') FROM jsonb_array_elements(api.service_catalogue('100%') -> 'data') service), NULL::text[],
           'service_catalogue: % in the search is literal');
-SELECT is((SELECT array_agg(service ->> 'slug') FROM api.service_catalogue(p_sort => 'price', p_descending => true, p_limit => 2)),
+SELECT is((SELECT array_agg(service ->> 'slug') FROM jsonb_array_elements(api.service_catalogue(p_sort => 'price', p_descending => true, p_limit => 2) -> 'data') service),
           ARRAY['gala', 'consult'], 'service_catalogue: sorted by price, descending, limited');
-SELECT is((SELECT DISTINCT total FROM api.service_catalogue(p_limit => 2, p_offset => 2)), 7::bigint,
+SELECT is(api.service_catalogue(p_limit => 2, p_page => 2) -> 'meta', '{"total": 7, "page": 2, "limit": 2, "total_pages": 4}',
           'service_catalogue: total counts every match, not the page');
-SELECT is((SELECT service -> 'seats_left' FROM api.service_catalogue('gala')), '9'::jsonb,
+SELECT is(api.service_catalogue(p_limit => 2, p_page => 9) -> 'meta' -> 'total', '7',
+          'service_catalogue: the total past the last page too');
+SELECT throws_ok($$SELECT api.service_catalogue(p_sort => 'colour')$$, 'RB422', 'sort: must be one of name, price, starts_at',
+                 'service_catalogue: RB422 for an unknown sort');
+SELECT throws_ok($$SELECT api.service_catalogue(p_limit => 51)$$, 'RB422', 'limit: must be at most 50',
+                 'service_catalogue: RB422 for a page too large');
+SELECT is((SELECT service -> 'seats_left' FROM jsonb_array_elements(api.service_catalogue('gala') -> 'data') service), '9'::jsonb,
           'service_catalogue: seats left of a one-off event');
-SELECT is((SELECT service ->> 'next_available' FROM api.service_catalogue('gala')), '2038-09-01T18:00:00+00:00',
+SELECT is((SELECT service ->> 'next_available' FROM jsonb_array_elements(api.service_catalogue('gala') -> 'data') service), '2038-09-01T18:00:00+00:00',
           'service_catalogue: the next bookable slot of a one-off event');
 
 -- applied_migrations ---------------------------------------------------------------------------------

@@ -32,9 +32,8 @@ async def resource_id(request: web.Request, ref: str | None, field: str = "resou
     """A resource named by slug or id in a request body; 422 when there is none such."""
     if ref is None:
         return None
-    row = await db.query_one(request, "SELECT id FROM booking.resources WHERE slug = %s OR id::text = %s",
-                             (ref, ref))
-    if row is None:
+    row = await db.query_one(request, "SELECT api.resource_id(%s) AS id", (ref,))
+    if row is None or row["id"] is None:
         raise invalid({field: "no such resource"})
     return row["id"]  # type: ignore[no-any-return]
 

@@ -135,7 +135,7 @@ def _read(directory: Path, message_id: str) -> dict[str, Any] | None:
 def _header_value(message: EmailMessage, name: str, raw: str) -> str:
     """A header as text (encoded words decoded, folding undone); the raw value if it is malformed."""
     try:
-        value = str(message.policy.header_fetch_parse(name, raw))  # type: ignore[attr-defined]
+        value = str(message.policy.header_fetch_parse(name, raw))
     except Exception:  # any header the policy cannot parse is shown as received
         value = raw
     return " ".join(value.split())

@@ -7,24 +7,14 @@ from aiohttp import web
 from edge import db
 from edge.auth import API_TOKEN_PREFIX, new_secret_token, require_user, sha256
 from edge.errors import Problem
-from edge.handlers.auth import user_json
-from edge.http import Fields, json_response, page_params, paginated, path_uuid, read_json
-
-STATUSES = ("held", "pending", "confirmed", "cancelled", "expired", "declined")
+from edge.http import Fields, json_response, page_params, path_uuid, read_json
 
 
 async def me(request: web.Request) -> web.Response:
     principal = await require_user(request)
-    row = await db.query_one(
-        request,
-        "SELECT id, email, name, role::text AS role, created_at FROM booking.users "
-        "WHERE id = %s AND disabled_at IS NULL",
-        (principal.id,),
-    )
-    if row is None:
-        raise Problem(401, "this account no longer exists")
-    return json_response(user_json(row))
-
+    row = await db.query_one(request, "SELECT api.me(%s) AS v", (principal.id,))
+    assert row
+    return json_response(row["v"])
 
 
 async def list_tokens(request: web.Request) -> web.Response:
@@ -80,31 +70,9 @@ async def my_bookings(request: web.Request) -> web.Response:
     start = f.instant("from")
     end = f.instant("to")
     status = f.text("status", max_len=100)
-    statuses = None
-    if status:
-        statuses = [s.strip() for s in status.split(",") if s.strip()]
-        if any(s not in STATUSES for s in statuses):
-            f.errors["status"] = "must be a comma-separated list of " + ", ".join(STATUSES)
     f.check()
-    params = {"user": principal.id, "from": start, "to": end, "statuses": statuses}
-    rows = await db.query(
-        request,
-        "SELECT api.booking_json(b) AS booking, count(*) OVER () AS total" + MINE
-        + " ORDER BY b.starts_at, b.id LIMIT %(limit)s OFFSET %(offset)s",
-        {**params, "limit": limit, "offset": (page - 1) * limit},
-    )
-    if rows:
-        total = int(rows[0]["total"])
-    else:  # past the last page (or nothing at all): count separately
-        count = await db.query_one(request, "SELECT count(*) AS n" + MINE, params)
-        total = int(count["n"]) if count else 0
-    return json_response(paginated([r["booking"] for r in rows], total, page, limit))
-
-
-# The caller's bookings, filtered by time range and statuses.
-MINE = """
-     FROM booking.bookings b
-    WHERE b.user_id = %(user)s
-      AND (%(from)s::timestamptz IS NULL OR b.ends_at > %(from)s)
-      AND (%(to)s::timestamptz IS NULL OR b.starts_at < %(to)s)
-      AND (%(statuses)s::text[] IS NULL OR b.status::text = ANY (%(statuses)s))"""
+    statuses = [s.strip() for s in status.split(",") if s.strip()] if status else None
+    row = await db.query_one(request, "SELECT api.my_bookings(%s, %s, %s, %s, %s, %s) AS v",
+                             (principal.id, start, end, statuses or None, page, limit))
+    assert row
+    return json_response(row["v"])

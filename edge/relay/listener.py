@@ -86,7 +86,7 @@ def _ts(value: str) -> dt.datetime:
 FEED_SQL = sql.SQL("""
 SELECT c.seq, c.type, s.id, c.starts_at, c.ends_at, c.old_starts_at, c.old_ends_at, c.status
   FROM api.changes_since(%s, %s, %s) c
-  JOIN booking.services s ON s.slug = c.service
+  JOIN api.services s ON s.slug = c.service
  ORDER BY c.seq
 """)
 
@@ -97,7 +97,7 @@ WITH k AS (
     SELECT k.i, k.service_id, k.starts_at, k.ends_at, s.slug, s.active
       FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[])
            WITH ORDINALITY AS k(service_id, starts_at, ends_at, i)
-      JOIN booking.services s ON s.id = k.service_id
+      JOIN api.services s ON s.id = k.service_id
 )
 SELECT k.i, k.slug, g.status, g.seats_left
   FROM k

@@ -16,7 +16,7 @@ async def client_for(aiohttp_client: Any, app_db_url: str) -> TestClient[Any, An
     return await aiohttp_client(create_app(settings, database_url=app_db_url))
 
 
-async def test_pages_are_html_with_a_strict_csp_and_a_module(aiohttp_client: Any, app_db_url: str) -> None:
+async def test_pages_are_html_with_a_strict_csp_and_a_module(app_db_url: str, aiohttp_client: Any) -> None:
     client = await client_for(aiohttp_client, app_db_url)
     manage = "/book/manage/00000000-0000-0000-0000-000000000000?token=t"
     for path in ("/", "/book/consultation", manage, "/login", "/register", "/me", "/admin"):
@@ -33,7 +33,7 @@ async def test_pages_are_html_with_a_strict_csp_and_a_module(aiohttp_client: Any
     assert len(PAGES) == 7
 
 
-async def test_assets_are_local_and_unknown_paths_are_404(aiohttp_client: Any, app_db_url: str) -> None:
+async def test_assets_are_local_and_unknown_paths_are_404(app_db_url: str, aiohttp_client: Any) -> None:
     client = await client_for(aiohttp_client, app_db_url)
     css = await client.get("/static/css/app.css")
     assert css.status == 200 and css.content_type == "text/css"

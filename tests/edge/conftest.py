@@ -23,20 +23,23 @@ SECRET = "test-secret-0123456789-0123456789-abcdef"
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 
+# The database fixtures come before aiohttp_client in every signature: fixtures are torn
+# down in reverse, so the app (its pool and live listener) stops before the test database
+# is dropped; the other way round a reconnecting listener can make DROP DATABASE fail.
 @pytest.fixture
 def settings() -> Settings:
     return Settings(environment="test", secret=SECRET, db_pool_size=10)
 
 
 @pytest.fixture
-async def bare_client(aiohttp_client: ClientFactory, settings: Settings,
-                      app_db_url: str) -> TestClient[Any, Any]:
+async def bare_client(app_db_url: str, aiohttp_client: ClientFactory,
+                      settings: Settings) -> TestClient[Any, Any]:
     return await aiohttp_client(create_app(settings, database_url=app_db_url))
 
 
 @pytest.fixture
-async def client(aiohttp_client: ClientFactory, settings: Settings, demo_url: str,
-                 app_db_url: str) -> TestClient[Any, Any]:
+async def client(demo_url: str, app_db_url: str, aiohttp_client: ClientFactory,
+                 settings: Settings) -> TestClient[Any, Any]:
     return await aiohttp_client(create_app(settings, database_url=app_db_url))
 
 

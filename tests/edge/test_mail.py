@@ -59,8 +59,8 @@ async def mail_client(aiohttp_client: ClientFactory, settings: Settings, app_db_
     return await aiohttp_client(app)
 
 
-async def test_admins_read_the_sinks_messages_newest_first(aiohttp_client: ClientFactory, settings: Settings,
-                                                           app_db_url: str, users: Users,
+async def test_admins_read_the_sinks_messages_newest_first(app_db_url: str, aiohttp_client: ClientFactory,
+                                                           settings: Settings, users: Users,
                                                            tmp_path: Path) -> None:
     mail_dir = tmp_path / "mail"
     client = await mail_client(aiohttp_client, settings, app_db_url, mail_dir)
@@ -109,7 +109,7 @@ async def test_admins_read_the_sinks_messages_newest_first(aiohttp_client: Clien
         assert (await client.get(f"{API}/admin/mail/{name}", headers=h)).status == 404, name
 
 
-async def test_only_admins_see_the_mail(aiohttp_client: ClientFactory, settings: Settings, app_db_url: str,
+async def test_only_admins_see_the_mail(app_db_url: str, aiohttp_client: ClientFactory, settings: Settings,
                                         users: Users, tmp_path: Path) -> None:
     await sink_into(tmp_path, message("Confirmed: Consultation", "gina@example.net"))
     client = await mail_client(aiohttp_client, settings, app_db_url, tmp_path)

@@ -28,9 +28,9 @@ def get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
 
 def test_serve_logs_json_lines_with_request_ids(app_db_url: str, tmp_path: Path) -> None:
     port = free_port()
-    errors = (tmp_path / "stderr").open("w+b")
-    proc = subprocess.Popen([*BOOKER, "serve"], cwd=tmp_path, stderr=errors, stdout=subprocess.DEVNULL,
-                            env=clean_env(DATABASE_URL=app_db_url, BOOKER_PORT=str(port)))
+    with (tmp_path / "stderr").open("w+b") as errors:  # the child holds its own copy
+        proc = subprocess.Popen([*BOOKER, "serve"], cwd=tmp_path, stderr=errors, stdout=subprocess.DEVNULL,
+                                env=clean_env(DATABASE_URL=app_db_url, BOOKER_PORT=str(port)))
     try:
         deadline = time.monotonic() + 60
         while True:

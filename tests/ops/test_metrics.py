@@ -22,7 +22,7 @@ SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (-?[0-9.e+-]+|\+Inf)$')
 
 
 @pytest.fixture
-async def client(aiohttp_client: Callable[..., Awaitable[Client]], demo_url: str, app_db_url: str) -> Client:
+async def client(demo_url: str, app_db_url: str, aiohttp_client: Callable[..., Awaitable[Client]]) -> Client:
     settings = Settings(environment="test", secret="metrics-test-secret-0123456789-abcdef")
     return await aiohttp_client(create_app(settings, database_url=app_db_url))
 

@@ -14,11 +14,7 @@ DECLARE
     v_booking booking.bookings;
     v_cutoff integer;
 BEGIN
-    PERFORM internal.set_actor(p_actor);
-    SELECT * INTO v_booking FROM booking.bookings WHERE id = p_booking FOR UPDATE;
-    IF v_booking.id IS NULL OR NOT internal.can_manage_booking(v_booking, p_actor) THEN
-        PERFORM internal.fail_not_found('booking');
-    END IF;
+    v_booking := internal.lock_booking(p_booking, p_actor);
     IF v_booking.status NOT IN ('held', 'pending', 'confirmed') THEN
         RETURN v_booking;
     END IF;

@@ -18,11 +18,7 @@ DECLARE
     v_open boolean := false;
     v_closed boolean := false;
 BEGIN
-    PERFORM internal.set_actor(p_actor);
-    SELECT * INTO v_booking FROM booking.bookings WHERE id = p_booking FOR UPDATE;
-    IF v_booking.id IS NULL OR NOT internal.can_manage_booking(v_booking, p_actor) THEN
-        PERFORM internal.fail_not_found('booking');
-    END IF;
+    v_booking := internal.lock_booking(p_booking, p_actor);
     SELECT * INTO v_service FROM booking.services WHERE id = v_booking.service_id;
     IF v_booking.status NOT IN ('held', 'pending', 'confirmed') THEN
         RAISE EXCEPTION USING ERRCODE = 'RB409',

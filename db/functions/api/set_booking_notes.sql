@@ -7,11 +7,7 @@ CREATE FUNCTION api.set_booking_notes(p_booking uuid, p_actor uuid, p_notes text
 DECLARE
     v_booking booking.bookings;
 BEGIN
-    PERFORM internal.set_actor(p_actor);
-    SELECT * INTO v_booking FROM booking.bookings WHERE id = p_booking FOR UPDATE;
-    IF v_booking.id IS NULL OR NOT internal.can_manage_booking(v_booking, p_actor) THEN
-        PERFORM internal.fail_not_found('booking');
-    END IF;
+    v_booking := internal.lock_booking(p_booking, p_actor);
     IF length(p_notes) > 2000 THEN
         PERFORM internal.fail_invalid('notes', 'is longer than 2000 characters');
     END IF;

@@ -1,7 +1,7 @@
 -- Take the next p_count seats of a locked stripe cursor and advance it.
 CREATE FUNCTION internal.advance_seat_cursor(p_cursor booking.seat_cursors, p_count integer)
     RETURNS int4multirange
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 BEGIN
     UPDATE booking.seat_cursors SET next_seat = next_seat + p_count

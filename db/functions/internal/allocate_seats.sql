@@ -17,7 +17,7 @@ CREATE FUNCTION internal.allocate_seats(
     p_resource uuid, p_blocked tstzrange, p_count integer, p_capacity integer,
     p_scan boolean DEFAULT false, p_ignore uuid DEFAULT NULL
 ) RETURNS int4multirange
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_stripes integer := greatest(1, least(16, p_capacity / 64));

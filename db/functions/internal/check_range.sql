@@ -1,6 +1,6 @@
 -- A slot query range must be bounded, ordered and at most 62 days long.
 CREATE FUNCTION internal.check_range(p_from timestamptz, p_to timestamptz) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE plpgsql STABLE  -- it raises: never IMMUTABLE, which the planner may run ahead of time
     AS $$
 BEGIN
     IF p_from IS NULL THEN

@@ -2,7 +2,7 @@
 CREATE FUNCTION internal.convert_hold(
     p_service booking.services, p_hold uuid, p_starts_at timestamptz, p_fields booking.bookings
 ) RETURNS booking.bookings
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_hold booking.bookings;

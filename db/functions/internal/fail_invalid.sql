@@ -1,7 +1,7 @@
 -- Raise RB422 (invalid request) naming the offending field.
 -- DETAIL is JSON: {"errors": {"<field>": "<message>"}} so the edge can echo it.
 CREATE FUNCTION internal.fail_invalid(p_field text, p_message text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE plpgsql VOLATILE  -- it raises: never IMMUTABLE, which the planner may run ahead of time
     AS $$
 BEGIN
     RAISE EXCEPTION USING

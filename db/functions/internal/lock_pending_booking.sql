@@ -3,16 +3,12 @@
 -- (and not already in p_target, which makes the call idempotent).
 CREATE FUNCTION internal.lock_pending_booking(p_booking uuid, p_actor uuid, p_target booking.booking_status)
     RETURNS booking.bookings
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_booking booking.bookings;
 BEGIN
-    PERFORM internal.set_actor(p_actor);
-    SELECT * INTO v_booking FROM booking.bookings WHERE id = p_booking FOR UPDATE;
-    IF v_booking.id IS NULL OR NOT internal.can_manage_booking(v_booking, p_actor) THEN
-        PERFORM internal.fail_not_found('booking');
-    END IF;
+    v_booking := internal.lock_booking(p_booking, p_actor);
     IF p_actor IS NOT NULL AND NOT internal.is_admin(p_actor) AND NOT EXISTS (
         SELECT 1 FROM booking.resources WHERE id = v_booking.resource_id AND owner_id = p_actor
     ) THEN

@@ -9,7 +9,7 @@ CREATE FUNCTION internal.place_booking(
     p_resource uuid,
     p_fields booking.bookings
 ) RETURNS booking.bookings
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_candidate record;

@@ -2,7 +2,7 @@
 -- delivered only on commit). The payload carries ids and times only, never
 -- personal data, and stays far below the 8,000-byte limit.
 CREATE FUNCTION internal.tg_booking_audit__notify() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 BEGIN
     PERFORM pg_notify('booking_changes', json_build_object(

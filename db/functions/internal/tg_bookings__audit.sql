@@ -2,7 +2,7 @@
 -- The audit id is the change sequence (seq) of the live feed. db_user is the role that
 -- logged in: current_user would name the owner inside the SECURITY DEFINER api functions.
 CREATE FUNCTION internal.tg_bookings__audit() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_old booking.bookings;

@@ -3,7 +3,7 @@
 -- within the resource's capacity, and every meaningful change bumps version (the
 -- .ics SEQUENCE). Applies to direct SQL writes as much as to the api functions.
 CREATE FUNCTION internal.tg_bookings__derive() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_capacity integer;

@@ -2,7 +2,7 @@
 -- in the same transaction (tg_notification_log__notify wakes the worker). Each row carries a snapshot of what
 -- the email shows, so a later change never rewrites an earlier message.
 CREATE FUNCTION internal.tg_bookings__outbox() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
     v_old booking.bookings;

@@ -1,7 +1,7 @@
 -- AFTER INSERT on booking.notification_log, once per statement: wake the workers.
 -- The payload is empty: the table is the truth, the notification only says "look".
 CREATE FUNCTION internal.tg_notification_log__notify() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 BEGIN
     PERFORM pg_notify('notification_ready', '');
