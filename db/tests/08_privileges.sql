@@ -3,7 +3,7 @@
 -- Statements run under SET LOCAL ROLE through pg_temp.violation (results kept with \gset),
 -- and the assertions run after RESET ROLE (pgTAP itself is not granted to those roles).
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 \ir fixtures.psql
 
 SELECT api.book_slot('consult', '2038-06-21 08:00Z', '{"name": "A", "email": "a@example.com"}') IS NOT NULL AS booked \gset
@@ -37,9 +37,8 @@ SELECT ok(NOT has_table_privilege('booker_app', 'booking.bookings', 'INSERT, UPD
           'booker_app cannot write bookings directly');
 SELECT ok(NOT has_table_privilege('booker_app', 'booking.booking_audit', 'INSERT, UPDATE, DELETE, TRUNCATE'),
           'booker_app cannot write the audit trail');
-SELECT ok(has_table_privilege('booker_app', 'booking.notification_log', 'SELECT, UPDATE')
-          AND NOT has_table_privilege('booker_app', 'booking.notification_log', 'INSERT, DELETE'),
-          'booker_app reads and updates the outbox (the worker) but does not insert or delete');
+SELECT ok(NOT has_table_privilege('booker_app', 'booking.notification_log', 'SELECT, INSERT, UPDATE, DELETE'),
+          'booker_app neither reads nor writes the outbox table (the worker calls api.claim_notifications …)');
 
 SET LOCAL ROLE booker_app;
 SELECT pg_temp.violation($$SELECT api.book_slot('consult', '2038-06-21 10:00Z', '{"name": "B", "email": "b@example.com"}')$$) AS app_book,
@@ -67,7 +66,7 @@ SELECT is(:'app_book'::text, 'no error', 'booker_app books through api.book_slot
 SELECT is(:'app_slots'::text, 'no error', 'booker_app reads api.available_slots');
 SELECT is(:'app_expire'::text, 'no error', 'booker_app runs api.expire_holds');
 SELECT is(:'app_report'::text, 'no error', 'booker_app reads report views');
-SELECT is(:'app_select'::text, 'no error', 'booker_app reads bookings');
+SELECT is(:'app_select'::text, '42501', 'booker_app cannot read the bookings table (api.get_booking, report.* instead)');
 SELECT is(:'app_insert'::text, '42501', 'booker_app cannot INSERT a booking directly');
 SELECT is(:'app_update'::text, '42501', 'booker_app cannot UPDATE a booking directly');
 SELECT is(:'app_internal'::text, '42501', 'booker_app cannot call internal functions');
@@ -76,13 +75,15 @@ SELECT is(:'app_rule'::text, 'no error', 'booker_app creates opening hours throu
 SELECT is(:'app_service'::text, 'no error', 'booker_app creates a service with a fixed window through api.create_service');
 SELECT is(:'app_direct'::text, '42501', 'booker_app cannot write the catalogue tables directly');
 SELECT is(:'app_services_view'::text, 'no error', 'booker_app reads the view api.services (the live feed)');
-SELECT is((SELECT array_agg(t || ' ' || p ORDER BY t, p)
-             FROM unnest(ARRAY['booking.resources', 'booking.services', 'booking.service_resources',
-                               'booking.availability_rules', 'booking.closures']) t,
-                  unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p
-            WHERE has_table_privilege('booker_app', t, p)),
+SELECT is((SELECT array_agg(c.oid::regclass::text || ' ' || p ORDER BY 1)
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                  unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
+            WHERE n.nspname NOT IN ('api', 'report', 'public', 'pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+              AND c.relkind IN ('r', 'v', 'm', 'p', 'f') AND has_table_privilege('booker_app', c.oid, p)),
           NULL,
-          'booker_app holds no privilege on the catalogue tables (it reads services through the view api.services)');
+          'booker_app holds no privilege on any table or view of a private schema (api.* only)');
+SELECT ok(NOT has_schema_privilege('booker_app', 'booking', 'USAGE'), 'booker_app has no usage on schema booking');
 SELECT is(:'app_bad_zone'::text, '23514 resources_timezone_check', 'booker_app cannot set an unknown time zone');
 
 -- booker_report -----------------------------------------------------------------------------------

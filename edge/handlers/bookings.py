@@ -127,9 +127,7 @@ async def _actor(request: web.Request, booking_id: uuid.UUID) -> str | None:
     Anyone else gets the same 404 as for a booking that does not exist."""
     token = credential_header(request, MANAGE_TOKEN_HEADER)
     if token:
-        row = await db.query_one(
-            request, "SELECT user_id IS NULL AS guest, manage_token_hash FROM booking.bookings WHERE id = %s",
-            (booking_id,))
+        row = await db.query_one(request, "SELECT * FROM api.guest_credential(%s)", (booking_id,))
         secret = request.app[db.SETTINGS].secret
         # A guest's booking: the token derived from its id, or (bookings made before that) the one
         # whose SHA-256 was stored.
@@ -172,7 +170,7 @@ async def update_booking(request: web.Request) -> web.Response:
             await cur.execute(
                 """SELECT 1 FROM api.reschedule_booking(
                        %(id)s,
-                       coalesce(%(start)s, (SELECT starts_at FROM booking.bookings WHERE id = %(id)s)),
+                       coalesce(%(start)s, (SELECT starts_at FROM api.get_booking(%(id)s, %(actor)s))),
                        %(actor)s, %(resource)s)""",
                 {"id": booking_id, "start": starts_at, "actor": actor, "resource": new_resource})
         if "notes" in f.data:

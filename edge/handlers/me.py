@@ -19,13 +19,7 @@ async def me(request: web.Request) -> web.Response:
 
 async def list_tokens(request: web.Request) -> web.Response:
     principal = await require_user(request)
-    rows = await db.query(
-        request,
-        "SELECT id, name, prefix, created_at, last_used_at, expires_at FROM booking.api_tokens "
-        "WHERE user_id = %s AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
-        "ORDER BY created_at DESC",
-        (principal.id,),
-    )
+    rows = await db.query(request, "SELECT * FROM api.api_tokens(%s)", (principal.id,))
     return json_response({"data": rows})
 
 
@@ -37,13 +31,8 @@ async def create_token(request: web.Request) -> web.Response:
     days = f.integer("expires_in_days", lo=1, hi=3650)
     f.check()
     token = new_secret_token(API_TOKEN_PREFIX)
-    row = await db.query_one(
-        request,
-        """INSERT INTO booking.api_tokens (user_id, name, token_hash, prefix, expires_at)
-           VALUES (%s, %s, %s, %s, now() + make_interval(days => %s))
-           RETURNING id, name, prefix, created_at, last_used_at, expires_at""",
-        (principal.id, name, sha256(token), token[:10], days),
-    )
+    row = await db.query_one(request, "SELECT * FROM api.create_api_token(%s, %s, %s, %s, %s)",
+                             (principal.id, name, sha256(token), token[:10], days))
     assert row
     return json_response({**row, "token": token}, status=201,
                          headers={"Location": f"/api/v1/me/tokens/{row['id']}"})
@@ -52,13 +41,9 @@ async def create_token(request: web.Request) -> web.Response:
 async def delete_token(request: web.Request) -> web.Response:
     principal = await require_user(request)
     token_id = path_uuid(request, what="token")
-    row = await db.query_one(
-        request,
-        "UPDATE booking.api_tokens SET revoked_at = now() "
-        "WHERE id = %s AND user_id = %s AND revoked_at IS NULL RETURNING id",
-        (token_id, principal.id),
-    )
-    if row is None:
+    row = await db.query_one(request, "SELECT api.revoke_api_token(%s, %s) AS revoked",
+                             (principal.id, token_id))
+    if not (row and row["revoked"]):
         raise Problem(404, "token not found")
     return web.Response(status=204)
 

@@ -79,10 +79,12 @@ def users(demo_url: str, settings: Settings) -> Users:
 
 async def free_slots(client: TestClient[Any, Any], slug: str, days: int = 14,
                      resource: str | None = None) -> list[str]:
-    """Start times of the available slots of a service (on one resource) in the next `days` days."""
+    """Start times of the available slots of a service (on one resource) in the `days` days from
+    tomorrow: a slot later today may already be inside a cancellation cutoff, which would make
+    a test depend on the hour it runs at."""
     import datetime as dt
 
-    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1)
     if resource:
         resp = await client.get("/api/v1/availability", params={
             "service": slug, "resource": resource, "from": start.isoformat(),

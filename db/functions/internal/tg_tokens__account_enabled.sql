@@ -1,7 +1,7 @@
 -- BEFORE INSERT on booking.api_tokens and booking.refresh_tokens: a disabled account gets
 -- no new token of either kind (RB401), whoever writes the row.
 CREATE FUNCTION internal.tg_tokens__account_enabled() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM booking.users WHERE id = NEW.user_id AND disabled_at IS NULL) THEN

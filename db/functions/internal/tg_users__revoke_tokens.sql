@@ -2,7 +2,7 @@
 -- token and API token it has, in the same transaction, and stamps credentials_revoked_at so
 -- access tokens issued before it stay refused (api.caller); re-enabling revives none of them.
 CREATE FUNCTION internal.tg_users__revoke_tokens() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql VOLATILE
     AS $$
 BEGIN
     UPDATE booking.refresh_tokens SET revoked_at = now() WHERE user_id = NEW.id AND revoked_at IS NULL;
