@@ -42,21 +42,17 @@ async def test_unexpected_error_is_500_with_request_id(
     assert any("trace-me-123" in r.getMessage() for r in caplog.records)
 
 
-async def test_lost_connection_is_503_then_recovers(client: TestClient[Any, Any], db_url: str) -> None:
+async def test_killed_idle_connections_cost_no_request(client: TestClient[Any, Any], db_url: str) -> None:
+    """The pool checks a connection before lending it (edge/db.py), so connections killed while
+    idle (a PostgreSQL restart, a proxy's timeout) are replaced without a single failed request.
+    A connection lost *during* a request is a 503 (test_hardening: unavailable / outcome-unknown)."""
     assert (await client.get("/ready")).status == 200
     with psycopg.connect(db_url, autocommit=True) as c:
-        c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'booker_app'")
-    statuses = []
-    for _ in range(12):
-        resp = await client.get("/api/v1/services/consultation")
-        statuses.append(resp.status)
-        if resp.status == 503:
-            body = await resp.json()
-            assert body["request_id"] and resp.headers["Retry-After"]
-    # the pooled connections were killed: the next request on one is a 503 (not a 500),
-    # the pool replaces them, and the edge answers again
-    assert set(statuses) == {200, 503} and statuses[-1] == 200, statuses
-    assert (await client.get("/api/v1/services/consultation")).status == 200
+        killed = c.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE usename = 'booker_app' AND state = 'idle'").fetchone()
+    assert killed and killed[0] >= 1  # the edge's pooled connections were there to kill
+    statuses = [(await client.get("/api/v1/services/consultation")).status for _ in range(12)]
+    assert statuses == [200] * 12
 
 
 async def test_ready_is_503_without_database(aiohttp_client: ClientFactory, settings: Settings) -> None:
