@@ -18,7 +18,7 @@ GRANT SELECT ON booking.bookings, booking.booking_audit TO booker_app;
 -- INSERT of a resource or of a service with a fixed window fails with 42501.
 GRANT EXECUTE ON FUNCTION booking.is_valid_timezone(text), booking.on_grid(timestamptz),
     booking.multirange_size(int4multirange) TO booker_app;
-GRANT SELECT ON booking.time_zones TO booker_app;
+GRANT SELECT ON booking.time_zones, booking.time_zone_aliases TO booker_app;
 GRANT SELECT, UPDATE ON booking.notification_log TO booker_app;
 -- the edge's login rate limiter (migration 0010).
 GRANT SELECT, INSERT, UPDATE, DELETE ON booking.login_attempts TO booker_app;
@@ -28,3 +28,6 @@ GRANT SELECT ON ALL TABLES IN SCHEMA report TO booker_app;
 -- booker_report: the reporting views and nothing else.
 GRANT USAGE ON SCHEMA report TO booker_report;
 GRANT SELECT ON ALL TABLES IN SCHEMA report TO booker_report;
+-- report.daily_utilization reads wall-clock windows as slot generation does; a function a
+-- view calls is executed with the privileges of the view's reader.
+GRANT EXECUTE ON FUNCTION internal.wall_clock(timestamp, text, boolean) TO booker_app, booker_report;
