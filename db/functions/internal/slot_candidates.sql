@@ -34,10 +34,13 @@ CREATE FUNCTION internal.slot_candidates(
     )
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode = force_generic_plan
+    SET jit = off
     AS $$
 #variable_conflict use_column
 BEGIN
-    -- plpgsql so the plan is cached across calls (a SQL table function is planned anew each time).
+    -- plpgsql so the plan is cached across calls (a SQL table function is planned anew each time);
+    -- no JIT: the row estimates of generate_series are far too high, and compiling the plan
+    -- took seconds for a query that runs in milliseconds.
     RETURN QUERY
     WITH res AS (
         SELECT r.id, r.capacity, r.timezone
