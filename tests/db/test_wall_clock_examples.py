@@ -89,6 +89,26 @@ def test_new_york_rule_closing_in_the_gap_ends_at_the_jump(tx: psycopg.Connectio
     assert book(tx, svc, "2027-03-14 06:30Z") == "booked"
 
 
+def test_hold_and_reschedule_share_the_reading(tx: psycopg.Connection) -> None:
+    # The same New York rule: holding or moving a booking to 03:00 EDT is refused too.
+    svc = open_on(tx, "America/New_York", "2027-03-14", "01:00", "02:30", 30, 30)
+
+    def refused(sql: str, *args: object) -> str:
+        tx.execute("SAVEPOINT x")
+        with pytest.raises(psycopg.Error) as exc:
+            tx.execute(sql, args)
+        tx.execute("ROLLBACK TO SAVEPOINT x")
+        return exc.value.diag.message_primary or ""
+
+    after = utc("2027-03-14 07:00Z")
+    assert refused("SELECT api.hold_slot(%s, %s)", svc, after) == OUTSIDE
+    held = tx.execute("SELECT id FROM api.hold_slot(%s, %s)", (svc, utc("2027-03-14 06:00Z"))).fetchone()[0]
+    assert refused("SELECT api.reschedule_booking(%s, %s, NULL)", held, after) == OUTSIDE
+    inside = utc("2027-03-14 06:30Z")
+    moved = tx.execute("SELECT starts_at FROM api.reschedule_booking(%s, %s, NULL)", (held, inside))
+    assert moved.fetchone()[0] == inside
+
+
 def test_closing_later_never_gives_fewer_real_hours(tx: psycopg.Connection) -> None:
     # A rule closing at 02:30 (in the gap) and one closing at 03:00 both close at 03:00 EDT.
     early = open_on(tx, "America/New_York", "2027-03-14", "01:00", "02:30", 15, 15)
