@@ -20,3 +20,6 @@ GRANT SELECT ON ALL TABLES IN SCHEMA report TO booker_app;
 -- booker_report: the reporting views and nothing else.
 GRANT USAGE ON SCHEMA report TO booker_report;
 GRANT SELECT ON ALL TABLES IN SCHEMA report TO booker_report;
+-- report.daily_utilization reads wall-clock windows as slot generation does; a function a
+-- view calls is executed with the privileges of the view's reader.
+GRANT EXECUTE ON FUNCTION internal.open_minutes(date, time, time, text) TO booker_app, booker_report;

@@ -52,8 +52,9 @@ SELECT is((SELECT count(*)::integer FROM report.daily_utilization
             WHERE resource = 'office' AND extract(isodow FROM local_date) IN (6, 7)), 0,
           'daily_utilization: no row for closed days without bookings');
 SELECT ok((SELECT bool_and(utilization BETWEEN 0 AND 1) FROM report.daily_utilization), 'daily_utilization: utilization within 0..1');
-SELECT ok((SELECT min(local_date) >= current_date - 30 AND max(local_date) <= current_date + 60 FROM report.daily_utilization),
-          'daily_utilization: covers 30 days back to 60 days ahead');
+SELECT ok((SELECT bool_and(local_date BETWEEN (now() AT TIME ZONE timezone)::date - 30 AND (now() AT TIME ZONE timezone)::date + 60)
+             FROM report.daily_utilization),
+          'daily_utilization: covers 30 days back to 60 days ahead of each resource''s local today');
 
 -- report.service_sales ------------------------------------------------------------------------------
 SELECT is((SELECT jsonb_build_array(service_name, bookings, seats, revenue, currency, cancellations)

@@ -1,12 +1,15 @@
 -- Every slot of a service that starts in [p_from, p_to), per resource, with its state.
 --
 -- Slots are generated in real time, not wall-clock time: each rule's local window
--- [day + start_time, day + end_time) is converted to instants in the resource's zone
--- and stepped through by the slot step. A spring-forward day therefore never yields
--- a slot at a local time that does not exist, and a fall-back day yields each real
--- instant once (a 25-hour day has 25 hours of slots, a 23-hour day 23).
--- A window that opens inside the repeated hour of a fall-back day opens at the first
--- of the two instants (internal.wall_clock_start).
+-- [day + start_time, day + end_time) is converted to instants in the resource's zone by
+-- internal.wall_clock (the one reading of wall-clock windows on transition days: see
+-- docs/sql-api.md) and stepped through by the slot step from the real opening instant.
+-- A spring-forward day therefore never yields a slot at a local time that does not
+-- exist nor one past closing time, and a fall-back day yields each real instant once
+-- (a 25-hour day has 25 hours of slots, a 23-hour day 23).
+-- Local days are dates (date + time is a timestamp without time zone) and every
+-- conversion names the resource's zone, so the session's TimeZone changes nothing.
+-- "max_advance_days" days are that many 24-hour days from now.
 --
 -- state: available | booked | past | too_soon | too_far | closed
 -- seats_left: seats free on this resource for the whole blocked range
@@ -14,9 +17,10 @@
 -- With p_count_seats false, bookings are not looked at (seats_left NULL, no 'booked'
 -- state): book_slot uses that to find the open resources and lets the constraint decide.
 --
--- Cost: for capacity-1 resources the blocking bookings and closures of the whole range
--- are folded into one multirange per resource, so each slot costs one in-memory
--- overlap test, not an index probe; multi-seat resources count seats per slot.
+-- Cost: each rule yields only the days it applies to (its weekday, within its validity
+-- and the range). For capacity-1 resources the blocking bookings and closures of the
+-- whole range are folded into one multirange per resource, so each slot costs one
+-- in-memory overlap test, not an index probe; multi-seat resources count seats per slot.
 CREATE FUNCTION internal.slot_candidates(
     p_service booking.services, p_from timestamptz, p_to timestamptz, p_count_seats boolean DEFAULT true)
     RETURNS TABLE (
@@ -30,10 +34,13 @@ CREATE FUNCTION internal.slot_candidates(
     )
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode = force_generic_plan
+    SET jit = off
     AS $$
 #variable_conflict use_column
 BEGIN
-    -- plpgsql so the plan is cached across calls (a SQL table function is planned anew each time).
+    -- plpgsql so the plan is cached across calls (a SQL table function is planned anew each time);
+    -- no JIT: the row estimates of generate_series are far too high, and compiling the plan
+    -- took seconds for a query that runs in milliseconds.
     RETURN QUERY
     WITH res AS (
         SELECT r.id, r.capacity, r.timezone
@@ -47,18 +54,20 @@ BEGIN
         WHERE p_service.fixed_window IS NOT NULL
         UNION ALL
         SELECT res.id,
-               internal.wall_clock_start(d.day::date + ar.start_time, res.timezone),
-               (d.day::date + ar.end_time) AT TIME ZONE res.timezone
+               internal.wall_clock(d.day + ar.start_time, res.timezone, false),
+               internal.wall_clock(d.day + ar.end_time, res.timezone, true)
         FROM res
+        JOIN booking.availability_rules ar ON ar.resource_id = res.id
+        -- the local dates of the range (and the day before) on which the rule applies
+        CROSS JOIN LATERAL (
+            SELECT greatest((p_from AT TIME ZONE res.timezone)::date - 1, ar.valid_from) AS first_day,
+                   least((p_to AT TIME ZONE res.timezone)::date, ar.valid_until) AS last_day
+        ) span
         CROSS JOIN LATERAL generate_series(
-            (p_from AT TIME ZONE res.timezone)::date - 1,
-            (p_to AT TIME ZONE res.timezone)::date,
-            interval '1 day') AS d(day)
-        JOIN booking.availability_rules ar
-          ON ar.resource_id = res.id
-         AND ar.weekday = extract(isodow FROM d.day)
-         AND (ar.valid_from IS NULL OR d.day::date >= ar.valid_from)
-         AND (ar.valid_until IS NULL OR d.day::date <= ar.valid_until)
+            (ar.weekday - extract(isodow FROM span.first_day)::integer + 7) % 7,
+            span.last_day - span.first_day,
+            7) AS n
+        CROSS JOIN LATERAL (SELECT span.first_day + n AS day) d
         WHERE p_service.fixed_window IS NULL
     ),
     slots AS (
@@ -73,7 +82,7 @@ BEGIN
     -- Everything that could touch a slot in the range: bookings last at most 8 hours
     -- and buffers at most 8 hours either side.
     span AS (
-        SELECT tstzrange(p_from - interval '1 day', p_to + interval '1 day') AS r
+        SELECT tstzrange(p_from - interval '24 hours', p_to + interval '24 hours') AS r
     ),
     busy AS (
         SELECT res.id AS resource_id, range_agg(bk.blocked) AS blocked
@@ -103,7 +112,7 @@ BEGIN
            CASE
                WHEN sl.starts_at < now() THEN 'past'
                WHEN sl.starts_at < now() + make_interval(mins => p_service.min_notice_minutes) THEN 'too_soon'
-               WHEN sl.starts_at > now() + make_interval(days => p_service.max_advance_days) THEN 'too_far'
+               WHEN sl.starts_at > now() + make_interval(hours => 24 * p_service.max_advance_days) THEN 'too_far'
                WHEN b.closed THEN 'closed'
                WHEN res.capacity - taken.seats < 1 THEN 'booked'
                ELSE 'available'

@@ -25,7 +25,7 @@ BEGIN
         PERFORM internal.fail_invalid('starts_at',
             format('is too soon: book at least %s minutes ahead', p_service.min_notice_minutes));
     END IF;
-    IF p_starts_at > now() + make_interval(days => p_service.max_advance_days) THEN
+    IF p_starts_at > now() + make_interval(hours => 24 * p_service.max_advance_days) THEN
         PERFORM internal.fail_invalid('starts_at',
             format('is too far ahead: book at most %s days ahead', p_service.max_advance_days));
     END IF;

@@ -1,17 +1,20 @@
 -- Resource × local day: minutes open (rules minus closures not subtracted), seat-minutes
 -- booked by confirmed and pending bookings, and their ratio to capacity × open minutes.
--- Covers days with opening hours or bookings from 30 days back to 60 days ahead.
+-- Covers days with opening hours or bookings from 30 days back to 60 days ahead of the
+-- resource's local today. Open minutes are real minutes between the instants
+-- internal.wall_clock reads for the rule's opening and closing times (the reading slot
+-- generation uses; internal.open_minutes), so a 00:00-24:00 rule is open 1380 minutes on
+-- a 23-hour day, and the session's TimeZone changes nothing.
 CREATE VIEW report.daily_utilization AS
 WITH days AS (
-    SELECT r.id AS resource_id, r.slug, r.timezone, r.capacity, d::date AS local_date
+    SELECT r.id AS resource_id, r.slug, r.timezone, r.capacity, (now() AT TIME ZONE r.timezone)::date + n AS local_date
       FROM booking.resources r
-     CROSS JOIN generate_series(current_date - 30, current_date + 60, interval '1 day') AS d
+     CROSS JOIN generate_series(-30, 60) AS n
 ),
 open AS (
     SELECT d.resource_id, d.local_date,
-           coalesce(sum(extract(epoch FROM
-               ((d.local_date + ar.end_time) AT TIME ZONE d.timezone)
-               - ((d.local_date + ar.start_time) AT TIME ZONE d.timezone)) / 60), 0)::integer AS open_minutes
+           coalesce(sum(internal.open_minutes(d.local_date, ar.start_time, ar.end_time, d.timezone)), 0)::integer
+               AS open_minutes
       FROM days d
       LEFT JOIN booking.availability_rules ar
         ON ar.resource_id = d.resource_id
