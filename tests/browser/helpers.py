@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -25,8 +26,16 @@ def open_calendar(page: Page, slug: str) -> None:
     page.locator(FREE_CELL).first.wait_for()
 
 
-def first_free(page: Page) -> Locator:
-    return page.locator(FREE_CELL).first
+def first_free(page: Page, lead_hours: float = 3) -> Locator:
+    """The first free slot at least `lead_hours` ahead (a slot within the hour is inside a
+    cancellation cutoff, which would make a test depend on the hour it runs at); the first
+    free slot when the week shown has none that late."""
+    page.locator(FREE_CELL).first.wait_for()
+    ms = page.evaluate(
+        """([selector, earliest]) => [...document.querySelectorAll(selector)]
+               .map((c) => c.dataset.ms).find((ms) => Number(ms) >= earliest) ?? null""",
+        [FREE_CELL, (time.time() + lead_hours * 3600) * 1000])
+    return cell(page, ms) if ms else page.locator(FREE_CELL).first
 
 
 def cell(page: Page, ms: str) -> Locator:

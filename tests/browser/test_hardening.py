@@ -32,8 +32,9 @@ def test_next_stays_on_this_site(pages: Pages, edge: LiveEdge) -> None:
 def test_writes_on_bookings_carry_an_idempotency_key(pages: Pages, demo_url: str) -> None:
     """So that a 503 outcome-unknown can be retried safely: the reschedule and the cancel too."""
     with psycopg.connect(demo_url) as c:
-        first = c.execute("""SELECT starts_at FROM api.available_slots('meeting-room', now(),
-                                 now() + interval '14 days') ORDER BY starts_at LIMIT 1""").fetchone()
+        first = c.execute("""SELECT starts_at FROM api.available_slots(
+                                 'meeting-room', now() + interval '1 day', now() + interval '14 days')
+                               ORDER BY starts_at LIMIT 1""").fetchone()
         booking_id = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room', %s,
                                       p_attendee => '{"name": "Ida Key", "email": "ida@example.org"}') b""",
                                first).fetchone()[0]

@@ -55,8 +55,9 @@ def test_a_guest_opens_the_manage_link_and_cancels(pages: Pages, demo_url: str) 
 
 def test_a_guest_moves_the_booking_to_another_free_time(pages: Pages, demo_url: str) -> None:
     with psycopg.connect(demo_url) as c:
-        first = c.execute("""SELECT starts_at FROM api.available_slots('meeting-room', now(),
-                                 now() + interval '14 days') ORDER BY starts_at LIMIT 1""").fetchone()
+        first = c.execute("""SELECT starts_at FROM api.available_slots(
+                                 'meeting-room', now() + interval '1 day', now() + interval '14 days')
+                               ORDER BY starts_at LIMIT 1""").fetchone()
         booking_id = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room', %s,
                                       p_attendee => '{"name": "Max Move", "email": "max@example.org"}') b""",
                                first).fetchone()[0]
