@@ -1,6 +1,10 @@
-import asyncio, os, sys
-from bench.harness import make_context, cleanup, percentile
+import asyncio
+import os
+import sys
+
 from bench import sql
+from bench.harness import cleanup, make_context, percentile
+
 ctx = make_context()
 try:
     for pool in (8, None):

@@ -1,7 +1,11 @@
-import asyncio, os, sys, time
+import asyncio
+import sys
+
 import psycopg
-from bench.harness import make_context, cleanup
+
 from bench import sql
+from bench.harness import cleanup, make_context
+
 ctx = make_context()
 try:
     url = ctx.new_database(with_demo=False)

@@ -84,7 +84,8 @@ CREATE OR REPLACE FUNCTION internal.allocate_seats(
 LOCKED_STRIPES = """
 CREATE TABLE public.stripes (n integer PRIMARY KEY, taken integer NOT NULL DEFAULT 0);
 INSERT INTO public.stripes (n) SELECT generate_series(1, 2);
-CREATE OR REPLACE FUNCTION internal.advance_seat_cursor(p_counter regclass, p_count integer, p_capacity integer)
+CREATE OR REPLACE FUNCTION internal.advance_seat_cursor(
+    p_counter regclass, p_count integer, p_capacity integer)
     RETURNS int4multirange LANGUAGE plpgsql AS $$
 DECLARE
     v_seat integer;
@@ -166,7 +167,8 @@ def run_sale(url: str, seed: int = 10, stop_at_error: bool = False) -> Sale:
                     if kind == "lapse":
                         changed = conn.execute(
                             "UPDATE booking.bookings SET hold_expires_at = now() - interval '1 second'"
-                            " WHERE id = %s AND status = 'held' AND hold_expires_at > now()", (victim,)).rowcount
+                            " WHERE id = %s AND status = 'held' AND hold_expires_at > now()",
+                            (victim,)).rowcount
                     else:
                         changed = conn.execute(
                             "UPDATE booking.bookings SET status = 'cancelled'"
@@ -193,7 +195,8 @@ def run_sale(url: str, seed: int = 10, stop_at_error: bool = False) -> Sale:
                     sale.swept += swept
 
     buyers = [threading.Thread(target=buyer, args=(n,)) for n in range(BUYERS)]
-    others = [threading.Thread(target=freer, args=("cancel",)), threading.Thread(target=freer, args=("lapse",)),
+    others = [threading.Thread(target=freer, args=("cancel",)),
+              threading.Thread(target=freer, args=("lapse",)),
               threading.Thread(target=sweeper)]
     for t in buyers + others:
         t.start()
@@ -214,7 +217,8 @@ def sale_url(db_url: str) -> str:
 
 def free_seats(conn: psycopg.Connection) -> int:
     return CAPACITY - conn.execute(
-        "SELECT coalesce(sum(seat_count), 0) FROM booking.bookings WHERE status IN ('held', 'pending', 'confirmed')"
+        "SELECT coalesce(sum(seat_count), 0) FROM booking.bookings"
+        " WHERE status IN ('held', 'pending', 'confirmed')"
         " AND NOT (status = 'held' AND hold_expires_at <= now())").fetchone()[0]  # type: ignore[index]
 
 
