@@ -254,33 +254,41 @@ def test_hot_sale_negative_control_catches_a_deadlock(sale_url: str) -> None:
     assert sale.errors["40P01"] > 0  # the check sees deadlocks reach callers
 
 
-SWAP_SETUP = """
+SWAP_ROOMS = 8
+SWAP_SETUP = f"""
 INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes, max_advance_days)
 VALUES ('swap', 'Swap', 60, 60, 365);
-INSERT INTO booking.resources (slug, name, capacity, timezone) VALUES ('swap-room', 'Swap room', 1, 'UTC');
+INSERT INTO booking.resources (slug, name, capacity, timezone)
+SELECT 'swap-room-' || n, 'Swap room ' || n, 1, 'UTC' FROM generate_series(1, {SWAP_ROOMS}) n;
 INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_time)
-SELECT id, d, '00:00', '24:00' FROM booking.resources, generate_series(1, 7) d WHERE slug = 'swap-room';
+SELECT id, d, '00:00', '24:00' FROM booking.resources, generate_series(1, 7) d WHERE slug LIKE 'swap-room-%';
 INSERT INTO booking.service_resources
-SELECT s.id, r.id FROM booking.services s, booking.resources r WHERE s.slug = 'swap' AND r.slug = 'swap-room';
+SELECT s.id, r.id FROM booking.services s, booking.resources r
+ WHERE s.slug = 'swap' AND r.slug LIKE 'swap-room-%';
 """
 
 
-def test_two_bookings_swapping_slots_never_deadlock(db_url: str) -> None:
-    """Two moves into each other's slot at once: each UPDATE would wait for the other's
-    (before the resource locks of internal.place_booking: 40P01). Now one waits for the
-    other's lock; both are refused, as each slot is still taken when it is checked."""
+def test_bookings_swapping_slots_never_deadlock(db_url: str) -> None:
+    """In each of 8 rooms, two bookings move into each other's slot at once: each UPDATE
+    would wait for the other's (before the resource locks of internal.place_booking: 40P01).
+    Now one waits for the other's lock, and both are refused, as each slot is still taken."""
     from tests.db.test_concurrency import race
 
     with psycopg.connect(db_url, autocommit=True) as conn:
         conn.execute(SWAP_SETUP)
-        starts = conn.execute("SELECT date_trunc('day', now()) + interval '2 days 9 hours'"
-                              " + n * interval '1 hour' FROM generate_series(0, 1) n").fetchall()
-        ids = [conn.execute("SELECT id FROM api.book_slot('swap', %s, %s::jsonb)",
-                            (at, '{"name": "S", "email": "s@example.com"}')).fetchone()[0]  # type: ignore[index]
-               for (at,) in starts]
+        starts = [at for (at,) in conn.execute(
+            "SELECT date_trunc('day', now()) + interval '2 days 9 hours' + n * interval '1 hour'"
+            " FROM generate_series(0, 1) n").fetchall()]
+        rooms = [r for (r,) in conn.execute(
+            "SELECT id FROM booking.resources WHERE slug LIKE 'swap-room-%' ORDER BY slug").fetchall()]
+        ids = [[conn.execute("SELECT id FROM api.book_slot('swap', %s, %s::jsonb, p_resource => %s)",
+                             (at, '{"name": "S", "email": "s@example.com"}', room)).fetchone()[0]  # type: ignore[index]
+                for at in starts] for room in rooms]
 
     def move(conn: psycopg.Connection, i: int) -> None:
-        conn.execute("SELECT api.reschedule_booking(%s, %s, NULL)", (ids[i], starts[1 - i][0]))
+        room, slot = divmod(i, 2)
+        conn.execute("SELECT api.reschedule_booking(%s, %s, NULL, %s)",
+                     (ids[room][slot], starts[1 - slot], rooms[room]))
 
-    for _ in range(15):
-        assert race(db_url, 2, move) == {"RB409": 2}
+    for _ in range(10):
+        assert race(db_url, 2 * SWAP_ROOMS, move) == {"RB409": 2 * SWAP_ROOMS}
