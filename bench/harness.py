@@ -47,6 +47,7 @@ class BenchContext:
     def db_cpu_seconds(self) -> float:
         """CPU time (user + system) the cluster has used so far: its live processes plus the
         backends that have exited (the postmaster's reaped children)."""
+        time.sleep(0.5)  # let the postmaster reap backends that just exited (their time moves to it)
         tick = os.sysconf("SC_CLK_TCK")
         postmaster = int((self.root / "data" / "postmaster.pid").read_text().split()[0])
         total = 0
