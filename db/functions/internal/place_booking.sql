@@ -11,9 +11,10 @@
 --   1. the fast path, inserts only: a room's one seat, or the counter's next numbers
 --      (internal.advance_seat_cursor), with INSERT … ON CONFLICT DO NOTHING: no
 --      subtransaction, no lock kept when it does nothing;
---   2. the scan: lapsed holds in the way expire (internal.expire_lapsed_holds, under the
---      candidates' maintenance locks), then free seats are chosen (internal.allocate_seats)
---      and inserted the same way, again until the scan finds too few. A move always takes
+--   2. the scan, under the candidates' maintenance locks (internal.lock_resources, all at
+--      once in one global order, so scans of a resource run one at a time): lapsed holds in
+--      the way expire (internal.expire_lapsed_holds), then free seats are chosen
+--      (internal.allocate_seats) and inserted the same way, again until the scan finds too few. A move always takes
 --      this path, under the maintenance locks of its old and new resources, taken before
 --      the booking's row lock.
 CREATE FUNCTION internal.place_booking(
@@ -121,6 +122,11 @@ BEGIN
                                     WHEN v_counters[i] IS NOT NULL
                                     THEN internal.advance_seat_cursor(v_counters[i], p_seats, v_caps[i]) END;
                 ELSE
+                    IF v_rounds = 0 THEN
+                        -- One scanner per resource at a time (FIFO): at a sell-out, the buyers
+                        -- past the counter queue here instead of all scanning at once.
+                        PERFORM internal.lock_resources(v_ids);
+                    END IF;
                     -- Each round means another buyer took the seats we chose: bounded by the seats.
                     v_rounds := v_rounds + 1;
                     IF v_rounds > 200 THEN
