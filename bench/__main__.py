@@ -4,6 +4,7 @@
 
 Each part is a module bench/<part>.py with `run(ctx) -> list[(scenario, figure, target)]`.
 Figures come from one run on this machine; compare ratios within a run, not across machines.
+Exits 1 when a part fails or one of its checks does (ctx.fail), after printing the table.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> int:
                 module = importlib.import_module(f"bench.{part}")
             except ModuleNotFoundError:
                 rows.append((f"[{part}]", "not available", ""))
+                ctx.fail(f"{part}: not available")
                 continue
             print(f"running {part} …", file=sys.stderr, flush=True)
             try:
@@ -49,10 +51,13 @@ def main() -> int:
             except Exception as exc:
                 traceback.print_exc()
                 rows.append((f"[{part}] failed", type(exc).__name__, str(exc)[:60]))
+                ctx.fail(f"{part}: {type(exc).__name__}: {exc}")
     finally:
         cleanup(ctx)
     print_table(rows)
-    return 0
+    for failure in ctx.failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if ctx.failures else 0
 
 
 if __name__ == "__main__":

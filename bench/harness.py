@@ -39,6 +39,29 @@ class BenchContext:
     root: Path
     port: int = field(default_factory=free_port)
     databases: int = 0
+    failures: list[str] = field(default_factory=list)  # checks that failed: `make bench` exits 1
+
+    def fail(self, what: str) -> None:
+        self.failures.append(what)
+
+    def db_cpu_seconds(self) -> float:
+        """CPU time (user + system) the cluster has used so far: its live processes plus the
+        backends that have exited (the postmaster's reaped children)."""
+        time.sleep(0.5)  # let the postmaster reap backends that just exited (their time moves to it)
+        tick = os.sysconf("SC_CLK_TCK")
+        postmaster = int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if pid == postmaster:
+                total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+            elif ppid == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
 
     def start(self) -> None:
         data = self.root / "data"

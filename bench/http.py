@@ -36,6 +36,8 @@ RATE = float(os.environ.get("BENCH_HTTP_RATE", "200"))
 SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 READERS = int(os.environ.get("BENCH_HTTP_READERS", "50"))
 ATTENDEE = {"name": "Bench", "email": "bench@example.com"}
+HOT_EVENTS = [(2000, 2000), (2, 1000)]  # (seats N, buyers K) of the hot event over HTTP
+HOT_IN_FLIGHT = int(os.environ.get("BENCH_HTTP_HOT_IN_FLIGHT", "200"))  # C
 
 
 def run(ctx: BenchContext) -> list[Row]:
@@ -52,6 +54,8 @@ async def _run(ctx: BenchContext) -> list[Row]:
         rows: list[Row] = []
         rows += await _throughput(base, ctx.app_url(owner), rooms)
         rows += await _storm(base, owner)
+        for seats, buyers in HOT_EVENTS:
+            rows += await _hot_event(ctx, base, owner, seats, buyers, HOT_IN_FLIGHT)
         rows += await _slots(base)
         return rows
 
@@ -227,6 +231,85 @@ async def _storm(base: str, owner: str) -> list[Row]:
               f"{f', {other} other' if other else ''}; DB holds {seats} in {elapsed:.1f} s")
     return [(f"{STORM:,} concurrent HTTP bookings, one 2-seat slot", figure,
              "2 x 201, 998 x 409, 0 x 5xx; DB holds 2")]
+
+
+# -- the hot event: N seats, K buyers, C in flight -----------------------------------------------------
+
+async def _hot_event(ctx: BenchContext, base: str, owner: str, seats: int, buyers: int,
+                     in_flight: int) -> list[Row]:
+    """K buyers of one seat each, at most C requests in flight (the peer comparison's shape):
+    sell-out time, bookings/s, latency, counts by status, and the database check."""
+    slug = f"hot-event-{seats}-{buyers}"
+    with psycopg.connect(owner, autocommit=True) as conn:
+        start = conn.execute(
+            """WITH s AS (
+                   INSERT INTO booking.services
+                       (slug, name, duration_minutes, slot_step_minutes, fixed_window)
+                   VALUES (%(slug)s, %(slug)s, 120, 120,
+                           tstzrange(date_trunc('day', now()) + interval '5 days 19 hours',
+                                     date_trunc('day', now()) + interval '5 days 21 hours'))
+                   RETURNING id, lower(fixed_window) AS start),
+               r AS (
+                   INSERT INTO booking.resources (slug, name, kind, capacity, timezone)
+                   VALUES (%(slug)s, %(slug)s, 'venue', %(seats)s, 'UTC') RETURNING id),
+               l AS (INSERT INTO booking.service_resources SELECT s.id, r.id FROM s, r)
+               SELECT start FROM s""", {"slug": slug, "seats": seats}).fetchone()[0]  # type: ignore[index]
+    gate = asyncio.Semaphore(in_flight)
+    latencies: list[float] = []
+    sold_at: list[float] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+
+        async def buy(i: int) -> int:
+            body = {"service": slug, "starts_at": start.isoformat(),
+                    "attendee": {"name": f"Buyer {i}", "email": f"buyer{i}@example.com"}}
+            async with gate:
+                asked = time.perf_counter()
+                try:
+                    async with session.post(f"{base}/api/v1/bookings", json=body,
+                                            timeout=aiohttp.ClientTimeout(total=120)) as r:
+                        await r.read()
+                        status = r.status
+                except (aiohttp.ClientError, TimeoutError):
+                    status = 0
+                now = time.perf_counter()
+                latencies.append(now - asked)
+                if status == 201:
+                    sold_at.append(now)
+                return status
+
+        started = time.perf_counter()
+        statuses = Counter(await asyncio.gather(*(buy(i) for i in range(buyers))))
+        elapsed = time.perf_counter() - started
+    load = os.getloadavg()[0]
+    with psycopg.connect(owner) as conn:
+        held, twice = conn.execute(
+            """SELECT coalesce(sum(b.seat_count), 0),
+                      (SELECT count(*) FROM booking.bookings a JOIN booking.bookings c
+                          ON a.resource_id = c.resource_id AND a.id < c.id AND a.seats && c.seats
+                         AND a.blocked && c.blocked
+                       WHERE a.resource_id = r.id AND a.status IN ('held', 'pending', 'confirmed')
+                         AND c.status IN ('held', 'pending', 'confirmed'))
+                 FROM booking.resources r
+                 LEFT JOIN booking.bookings b
+                   ON b.resource_id = r.id AND b.status IN ('held', 'pending', 'confirmed')
+                WHERE r.slug = %s GROUP BY r.id""", (slug,)).fetchone()  # type: ignore[misc]
+    sell_out = (max(sold_at) - started) if sold_at else elapsed
+    rate = statuses[201] / sell_out if sell_out else 0.0
+    ms = [x * 1000 for x in latencies]
+    counts = ", ".join(f"{n} x {s or 'no answer'}" for s, n in sorted(statuses.items()))
+    expect = min(seats, buyers)
+    scenario = f"hot event over HTTP: N={seats:,} seats, K={buyers:,} buyers, C={in_flight} in flight"
+    rows = [
+        (f"{scenario}: sell-out, rate, p50 / p99",
+         f"{sell_out:.2f} s, {rate:,.0f} bookings/s, {percentile(ms, 50):.0f} / {percentile(ms, 99):.0f} ms"
+         f" (load {load:.1f})",
+         "≥ 500 bookings/s, p99 < 1 s" if seats >= 2000 else ""),
+        (f"{scenario}: statuses; DB seats held / held twice", f"{counts}; {held} / {twice}",
+         f"{expect:,} x 201{f', {buyers - expect:,} x 409' if buyers > expect else ''}; {expect} / 0"),
+    ]
+    if statuses[201] != expect or statuses[409] != buyers - expect or held != expect or twice:
+        ctx.fail(f"{scenario}: {rows[-1][1]}")
+    return rows
 
 
 # -- slot queries ----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The connection pool and the typed application keys the edge shares.
 
 Every database call goes through `query()`/`query_one()`/`transaction()`: they take a
-pooled connection, retry once on a serialization failure (40001) and let other
+pooled connection, retry once on a serialization failure (40001) or a deadlock (40P01;
+the allocation never deadlocks, but a deadlock must never read as "taken") and let other
 errors reach the error middleware, which maps them through the one SQLSTATE table.
 """
 
@@ -96,14 +97,14 @@ Target = web.Request | web.Application
 
 
 async def query(request: Target, sql: Query, params: Params = None) -> list[Row]:
-    """Run one statement (autocommit) and return its rows as dicts; 40001 is retried once."""
+    """Run one statement (autocommit) and return its rows as dicts; 40001/40P01 are retried once."""
     app = request.app if isinstance(request, web.Request) else request
     for attempt in (1, 2):
         try:
             async with app[POOL].connection() as conn, conn.cursor(row_factory=dict_row) as cur:
                 await cur.execute(sql, params)
                 return await cur.fetchall() if cur.description else []
-        except psycopg.errors.SerializationFailure:
+        except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected):
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")

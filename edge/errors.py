@@ -36,7 +36,7 @@ SQLSTATE_STATUS: dict[str, int] = {
     "RB422": 422,
     "RB429": 429,
     "23P01": 409,  # exclusion_violation: the slot is taken
-    "40P01": 409,  # deadlock_detected: lost a race; the other writer won
+    "40P01": 503,  # deadlock_detected: retried once by edge.db, then 503; never "taken"
     "23505": 409,  # unique_violation: e.g. email or slug taken
     "23514": 422,  # check_violation
     "23502": 422,  # not_null_violation

@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from booker.settings import Settings
+from edge import db
 from edge.app import create_app
 from edge.errors import Problem, problem_from_db, status_for_sqlstate
 
@@ -67,7 +68,7 @@ async def test_ready_is_503_without_database(aiohttp_client: ClientFactory, sett
 def test_sqlstate_table() -> None:
     assert [status_for_sqlstate(s) for s in ("RB404", "RB409", "RB422", "RB403", "23P01", "40P01", "23514",
                                              "22007", "40001", "08006", "XX000", None, "RB418")] == [
-        404, 409, 422, 403, 409, 409, 422, 422, 503, 503, 500, 503, 418]
+        404, 409, 422, 403, 409, 503, 422, 422, 503, 503, 500, 503, 418]
 
 
 def test_db_errors_never_leak_sql(db_url: str) -> None:
@@ -81,6 +82,35 @@ def test_db_errors_never_leak_sql(db_url: str) -> None:
                 c.rollback()
             assert isinstance(problem, Problem) and problem.status == status, statement
             assert "SELECT" not in (problem.detail or "") and "nope" not in (problem.detail or "")
+
+
+async def test_deadlock_is_retried_then_503_never_taken(
+        aiohttp_client: ClientFactory, settings: Settings, db_url: str, app_db_url: str) -> None:
+    """A 40P01 is retried like a 40001; if it persists the answer is 503 with Retry-After,
+    never 409 "taken" (issue 10). The function deadlocks on its first `fail_first` calls."""
+    with psycopg.connect(db_url, autocommit=True) as c:
+        c.execute("CREATE SEQUENCE public.deadlocks")
+        c.execute("""CREATE FUNCTION public.deadlocky(fail_first int) RETURNS int LANGUAGE plpgsql
+                     SECURITY DEFINER AS $$ BEGIN
+                         IF nextval('public.deadlocks') <= fail_first THEN
+                             RAISE EXCEPTION USING ERRCODE = '40P01', MESSAGE = 'deadlock detected';
+                         END IF;
+                         RETURN 1; END $$""")
+        c.execute("GRANT EXECUTE ON FUNCTION public.deadlocky(int) TO booker_app")
+
+    async def call(request: web.Request) -> web.Response:
+        rows = await db.query(request, "SELECT public.deadlocky(%s) AS ok", (int(request.query["n"]),))
+        return web.json_response(rows[0])
+
+    app = create_app(settings, database_url=app_db_url)
+    app.router.add_get("/deadlocky", call)
+    client = await aiohttp_client(app)
+    assert (await client.get("/deadlocky", params={"n": "1"})).status == 200  # retried once
+    with psycopg.connect(db_url, autocommit=True) as c:
+        c.execute("SELECT setval('public.deadlocks', 1, false)")
+    resp = await client.get("/deadlocky", params={"n": "2"})
+    assert resp.status == 503 and resp.headers["Retry-After"]
+    assert problem_from_db(psycopg.errors.DeadlockDetected()).status == 503
 
 
 ROOT = Path(__file__).resolve().parents[2]

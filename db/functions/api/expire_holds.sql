@@ -1,13 +1,19 @@
 -- Mark lapsed holds expired, freeing their slots; returns how many lapsed.
--- The worker calls it periodically; book_slot also expires lapsed holds in its way.
+-- The worker calls it periodically; book_slot also expires lapsed holds in its way
+-- (both through internal.expire_lapsed_holds). It also drops the seat counters of
+-- sessions that ended a day ago (nothing books a past session).
 CREATE FUNCTION api.expire_holds() RETURNS integer
-    LANGUAGE sql VOLATILE SECURITY DEFINER
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, booking
     AS $$
-    WITH lapsed AS (
-        UPDATE booking.bookings SET status = 'expired'
-         WHERE status = 'held' AND hold_expires_at <= now()
-        RETURNING 1
-    )
-    SELECT count(*)::integer FROM lapsed
+DECLARE
+    v_id bigint;
+BEGIN
+    FOR v_id IN
+        DELETE FROM booking.seat_cursors WHERE upper(during) < now() - interval '1 day' RETURNING id
+    LOOP
+        EXECUTE format('DROP SEQUENCE IF EXISTS booking.seat_counter_%s', v_id);
+    END LOOP;
+    RETURN internal.expire_lapsed_holds();
+END
 $$;

@@ -8,9 +8,8 @@ CREATE FUNCTION internal.free_seats(
     AS $$
 BEGIN
     RETURN (
-        SELECT int4multirange(int4range(1, p_capacity + 1)) - coalesce(range_agg(x.seat), '{}')
+        SELECT int4multirange(int4range(1, p_capacity + 1)) - coalesce(range_agg(b.seats), '{}')
           FROM booking.bookings b
-         CROSS JOIN LATERAL unnest(b.seats) AS x(seat)
          WHERE b.resource_id = p_resource
            AND b.status IN ('held', 'pending', 'confirmed')
            AND b.blocked && p_blocked

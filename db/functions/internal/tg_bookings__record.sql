@@ -1,7 +1,13 @@
--- AFTER INSERT OR UPDATE on booking.bookings: queue the emails a change causes (I3),
--- in the same transaction (tg_notification_log__notify wakes the worker). Each row carries a snapshot of what
--- the email shows, so a later change never rewrites an earlier message.
-CREATE FUNCTION internal.tg_bookings__outbox() RETURNS trigger
+-- AFTER INSERT OR UPDATE on booking.bookings: record a change, in the same transaction (I3):
+--   * one audit row (its id is the change sequence, seq, of the live feed; its insert
+--     fires booking_audit_notify, I4). db_user is the role that logged in: current_user
+--     would name the owner inside the SECURITY DEFINER api functions;
+--   * the emails the change causes, as outbox rows (tg_notification_log__notify wakes the
+--     worker). Each carries a snapshot of what the email shows, so a later change never
+--     rewrites an earlier message.
+-- One trigger, not two: the action is worked out once and a booking costs one trigger
+-- call fewer (issue 10).
+CREATE FUNCTION internal.tg_bookings__record() RETURNS trigger
     LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
@@ -14,11 +20,26 @@ DECLARE
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         v_old := OLD;
-        IF OLD.status = 'held' AND NEW.status = 'cancelled' THEN
-            RETURN NULL;  -- an abandoned checkout is nobody's news
-        END IF;
     END IF;
     v_action := internal.booking_action(v_old, NEW);
+    IF v_action IS NULL THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO booking.booking_audit
+        (booking_id, service_id, resource_id, action, status, starts_at, ends_at,
+         old_starts_at, old_ends_at, actor, db_user, old_row, new_row)
+    VALUES
+        (NEW.id, NEW.service_id, NEW.resource_id, v_action, NEW.status, NEW.starts_at, NEW.ends_at,
+         CASE WHEN v_action = 'rescheduled' THEN OLD.starts_at END,
+         CASE WHEN v_action = 'rescheduled' THEN OLD.ends_at END,
+         nullif(current_setting('booker.actor', true), '')::uuid,
+         session_user,  -- the login role (booker_app, a DBA), not the owner the api functions run as
+         CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) - 'manage_token_hash' - 'request_hash' END,
+         to_jsonb(NEW) - 'manage_token_hash' - 'request_hash');
+
+    IF TG_OP = 'UPDATE' AND OLD.status = 'held' AND NEW.status = 'cancelled' THEN
+        RETURN NULL;  -- an abandoned checkout is nobody's news
+    END IF;
     v_kinds := CASE
         WHEN v_action = 'created' AND NEW.status = 'confirmed' THEN ARRAY['customer_confirmed', 'provider_new']
         WHEN v_action = 'created' AND NEW.status = 'pending' THEN ARRAY['customer_pending', 'provider_new']
@@ -31,7 +52,6 @@ BEGIN
     IF v_kinds IS NULL THEN
         RETURN NULL;
     END IF;
-
     SELECT jsonb_build_object(
                'booking_id', NEW.id,
                'reference', NEW.reference,
@@ -77,6 +97,6 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER bookings_outbox
+CREATE TRIGGER bookings_record
     AFTER INSERT OR UPDATE ON booking.bookings
-    FOR EACH ROW EXECUTE FUNCTION internal.tg_bookings__outbox();
+    FOR EACH ROW EXECUTE FUNCTION internal.tg_bookings__record();
