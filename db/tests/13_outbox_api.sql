@@ -20,10 +20,10 @@ SELECT is((SELECT count(*)::integer FROM api.claim_notifications('w3', 10)), 0, 
 
 -- mark sent / failed
 CREATE TEMP TABLE ids ON COMMIT DROP AS SELECT array_agg(id ORDER BY id) AS a FROM claimed;
-SELECT is(api.mark_notification_sent((SELECT a[1] FROM ids), 'w1'), true, 'mark_notification_sent: true the first time');
+SELECT is(api.mark_notifications_sent(ARRAY[(SELECT a[1] FROM ids)], 'w1'), 1, 'mark_notifications_sent: one row marked the first time');
 SELECT is((SELECT (status::text, sent_at IS NOT NULL, locked_at) FROM booking.notification_log WHERE id = (SELECT a[1] FROM ids)),
-          ('sent'::text, true, NULL::timestamptz), 'mark_notification_sent: sent, with sent_at, lease cleared');
-SELECT is(api.mark_notification_sent((SELECT a[1] FROM ids), 'w1'), false, 'mark_notification_sent: false when already sent');
+          ('sent'::text, true, NULL::timestamptz), 'mark_notifications_sent: sent, with sent_at, lease cleared');
+SELECT is(api.mark_notifications_sent(ARRAY[(SELECT a[1] FROM ids)], 'w1'), 0, 'mark_notifications_sent: none when already sent');
 SELECT is(api.mark_notification_failed((SELECT a[2] FROM ids), 'w2', 'not my lease', 60), NULL,
           'mark_notification_failed: NULL for a worker without the lease');
 SELECT is(api.mark_notification_failed((SELECT a[2] FROM ids), 'w1', '421 try later', 60)::text, 'pending',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+import psycopg
 from playwright.sync_api import Locator, Page, expect
 
 FREE_CELL = '#calendar [role="gridcell"][data-status="available"]'
@@ -54,3 +55,17 @@ def book_open_dialog(page: Page, name: str | None = None, email: str | None = No
     reference = dialog.locator("#booking-reference").inner_text().strip()
     assert REFERENCE.match(reference), reference
     return reference
+
+
+def guest_booking(database_url: str, name: str, email: str) -> str:
+    """The id of a guest's meeting-room booking on the first free slot from tomorrow (a slot
+    within the hour would be inside the 60-minute change cutoff), made in SQL."""
+    with psycopg.connect(database_url) as c:
+        row = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room',
+                               (SELECT starts_at FROM api.available_slots(
+                                    'meeting-room', now() + interval '1 day', now() + interval '14 days')
+                                 ORDER BY starts_at LIMIT 1),
+                               p_attendee => jsonb_build_object('name', %s::text, 'email', %s::text)) b""",
+                        (name, email)).fetchone()
+    assert row
+    return str(row[0])

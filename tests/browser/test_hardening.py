@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import psycopg
 from playwright.sync_api import expect
 
 from booker import demo
 from booker.manage import manage_token
 from tests.browser.conftest import SECRET, LiveEdge, Pages
-from tests.browser.helpers import login
+from tests.browser.helpers import guest_booking, login
 
 
 def test_next_stays_on_this_site(pages: Pages, edge: LiveEdge) -> None:
@@ -31,13 +30,7 @@ def test_next_stays_on_this_site(pages: Pages, edge: LiveEdge) -> None:
 
 def test_writes_on_bookings_carry_an_idempotency_key(pages: Pages, demo_url: str) -> None:
     """So that a 503 outcome-unknown can be retried safely: the reschedule and the cancel too."""
-    with psycopg.connect(demo_url) as c:
-        first = c.execute("""SELECT starts_at FROM api.available_slots(
-                                 'meeting-room', now() + interval '1 day', now() + interval '14 days')
-                               ORDER BY starts_at LIMIT 1""").fetchone()
-        booking_id = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room', %s,
-                                      p_attendee => '{"name": "Ida Key", "email": "ida@example.org"}') b""",
-                               first).fetchone()[0]
+    booking_id = guest_booking(demo_url, "Ida Key", "ida@example.org")
     page = pages.new()
     writes: list[tuple[str, str | None]] = []
     page.on("request", lambda r: r.method != "GET" and "/api/v1/bookings" in r.url and writes.append(

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from booker.manage import manage_token
 from tests.browser.conftest import SECRET, Pages
-from tests.browser.helpers import book_open_dialog, first_free, open_calendar
+from tests.browser.helpers import book_open_dialog, first_free, guest_booking, open_calendar
 
 
 def booking(db_url: str, reference: str) -> Any:
@@ -54,13 +54,7 @@ def test_a_guest_opens_the_manage_link_and_cancels(pages: Pages, demo_url: str) 
 
 
 def test_a_guest_moves_the_booking_to_another_free_time(pages: Pages, demo_url: str) -> None:
-    with psycopg.connect(demo_url) as c:
-        first = c.execute("""SELECT starts_at FROM api.available_slots(
-                                 'meeting-room', now() + interval '1 day', now() + interval '14 days')
-                               ORDER BY starts_at LIMIT 1""").fetchone()
-        booking_id = c.execute("""SELECT b.id::text FROM api.book_slot('meeting-room', %s,
-                                      p_attendee => '{"name": "Max Move", "email": "max@example.org"}') b""",
-                               first).fetchone()[0]
+    booking_id = guest_booking(demo_url, "Max Move", "max@example.org")
     page = pages.new()
     page.goto(f"/book/manage/{booking_id}?token={manage_token(SECRET, booking_id)}")
     expect(page.locator("#manage-status")).to_have_text("Confirmed")

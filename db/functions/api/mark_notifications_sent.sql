@@ -1,6 +1,7 @@
--- api.mark_notification_sent for many rows in one statement (and one commit): what the
--- worker uses, marking the messages of a batch as their SMTP replies come in, a few
--- at a time. Returns how many rows changed to 'sent'.
+-- Record that the SMTP server accepted outbox rows p_ids: status 'sent' and sent_at, in one
+-- statement (and one commit) for the messages of a batch whose replies came in. Recorded
+-- even if a lease had lapsed meanwhile, since the email did go out. Returns how many rows
+-- changed to 'sent' (a row already 'sent' by another worker does not count).
 CREATE FUNCTION api.mark_notifications_sent(p_ids bigint[], p_worker text) RETURNS integer
     LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, booking
