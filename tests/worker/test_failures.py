@@ -117,11 +117,12 @@ async def test_a_5xx_reply_fails_at_once_and_is_retryable_from_sql(
     assert "550" in health["failed"]["last_error"]
 
     sink.handler.rcpt_hook = lambda address: None  # the address was fixed
+    failed = rows["customer_confirmed"]["id"]
+    member = owner.execute("SELECT id FROM booking.users WHERE email = 'member@example.com'").fetchone()
+    assert member
     with psycopg.connect(app_db_url, autocommit=True) as app:
-        failed = rows["customer_confirmed"]["id"]
-        member = app.execute("SELECT id FROM booking.users WHERE email = 'member@example.com'").fetchone()
         with pytest.raises(psycopg.Error, match="only admins"):
-            app.execute("SELECT api.retry_notification(%s, %s)", (failed, member[0]))
+            app.execute("SELECT api.retry_notification(%s, %s)", (failed, member["id"]))
         status = app.execute("SELECT status FROM api.retry_notification(%s)", (failed,)).fetchone()
         assert status == ("pending",)
     await make_worker(app_db_url, sink.port).run(until_idle=True)
