@@ -142,19 +142,25 @@ def _sql_throughput(url: str, rooms: list[tuple[str, str]], per_client: int) -> 
     def worker(service: str, room: str) -> None:
         try:
             with psycopg.connect(url, autocommit=True) as conn:
-                rid = conn.execute("SELECT id FROM booking.resources WHERE slug = %s", (room,)).fetchone()
-                assert rid
+                rid = conn.execute("SELECT api.resource_id(%s)", (room,)).fetchone()  # booker_app: api only
+                assert rid and rid[0]
                 barrier.wait()
                 for at in times:
                     conn.execute("SELECT id FROM api.book_slot(%s, %s, %s::jsonb, p_resource => %s)",
                                  (service, at, attendee, rid[0]))
         except BaseException as exc:  # reported as a count
             errors.append(exc)
+            barrier.abort()  # a client that cannot start must not leave the others waiting
 
     threads = [threading.Thread(target=worker, args=room) for room in rooms]
     for t in threads:
         t.start()
-    barrier.wait()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        for t in threads:
+            t.join()
+        raise RuntimeError(f"SQL clients could not start: {errors[0]!r}") from None
     started = time.perf_counter()
     for t in threads:
         t.join()
