@@ -2,7 +2,7 @@
 -- bookings overview and its export, the outbox, the audit trail, me and my bookings, the
 -- public service detail; success paths and each error. Admin is ...0a1, member ...0a2.
 BEGIN;
-SELECT plan(91);
+SELECT plan(93);
 \ir fixtures.psql
 
 \set admin '''00000000-0000-0000-0000-0000000000a1'''
@@ -114,6 +114,13 @@ SELECT is((SELECT count(*)::integer FROM api.available_slots('consult', '2038-12
 SELECT throws_ok($$SELECT api.create_closure('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b1',
                    '2038-12-24 00:00Z', '2038-12-24 00:00Z')$$,
                  'RB422', 'ends_at: must be after starts_at', 'create_closure: RB422 for an empty period');
+SELECT throws_ok($$SELECT api.create_closure('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b1',
+                   NULL, '2038-12-24 00:00Z')$$,
+                 'RB422', 'starts_at: is required', 'create_closure: RB422 naming starts_at when it is missing');
+SELECT throws_ok($$SELECT api.replace_availability_rules('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b4',
+                   '[{"weekday": 1, "start": "09:00", "end": "12:00"}, {"weekday": "Monday", "start": "13:00", "end": "17:00"}]')$$,
+                 'RB422', 'rules[1]: weekday must be 1-7, start and end times (HH:MM), valid_from and valid_until dates',
+                 'replace_availability_rules: RB422 naming the rule whose value is not a weekday');
 SELECT throws_ok($$SELECT api.create_closure('00000000-0000-0000-0000-0000000000a1', gen_random_uuid(), '2038-12-24 00:00Z', '2038-12-25 00:00Z')$$,
                  'RB404', 'resource not found', 'create_closure: RB404 for an unknown resource');
 SELECT throws_ok($$SELECT api.resource_closures('00000000-0000-0000-0000-0000000000a2', '00000000-0000-0000-0000-0000000000b1')$$,

@@ -9,7 +9,10 @@ DECLARE
     v booking.closures;
 BEGIN
     PERFORM internal.lock_resource(p_actor, p_resource);
-    IF p_ends_at <= p_starts_at THEN
+    IF p_starts_at IS NULL THEN
+        PERFORM internal.fail_invalid('starts_at', 'is required');
+    END IF;
+    IF p_ends_at IS NULL OR p_ends_at <= p_starts_at THEN
         PERFORM internal.fail_invalid('ends_at', 'must be after starts_at');
     END IF;
     INSERT INTO booking.closures (resource_id, during, reason)
