@@ -1,9 +1,11 @@
 """The connection pool and the typed application keys the edge shares.
 
 Every database call goes through `query()`/`query_one()`/`transaction()`: they take a
-pooled connection, retry once on a serialization failure (40001) or a deadlock (40P01;
-the allocation never deadlocks, but a deadlock must never read as "taken") and let other
-errors reach the error middleware, which maps them through the one SQLSTATE table.
+pooled connection and let errors reach the error middleware, which maps them through the
+one SQLSTATE table. `query()`/`query_one()` (one statement) retry once on a serialization
+failure (40001) or a deadlock (40P01; the allocation never deadlocks, but a deadlock must
+never read as "taken"); a `transaction()` block cannot be re-run from here, so there they
+answer 503 with Retry-After, and the client retries.
 """
 
 from __future__ import annotations

@@ -299,3 +299,14 @@ async def test_every_query_parameter_survives_hostile_values(client: TestClient[
                 if resp.status == 422:
                     assert param["name"] in ((await resp.json()).get("errors") or {}), (where, text[:300])
     assert seen > 200
+
+
+async def test_a_body_nested_as_deep_as_json_allows_is_a_4xx(client: TestClient[Any, Any]) -> None:
+    """json.loads accepts about 990 levels; the NUL check that walks the parsed body must not
+    overflow Python's stack on them (a RecursionError would be a 500)."""
+    for depth in (200, 940, 990):  # 940: walked for NUL (422); 990: past json's own limit (400)
+        nested = '{"a":' * depth + '"x\\u0000"' + "}" * depth
+        raw = '{"service": "consultation", "metadata": ' + nested + "}"
+        resp = await client.post(f"{API}/bookings", data=raw, headers={"Content-Type": "application/json"})
+        assert 400 <= resp.status < 500, (depth, resp.status, await resp.text())
+        assert resp.content_type == "application/problem+json"
