@@ -1,7 +1,7 @@
 -- The API-token functions of /me/tokens and the guest credential of X-Manage-Token (issue 12):
 -- api_tokens, create_api_token, revoke_api_token, guest_credential.
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 \ir fixtures.psql
 
 SELECT id AS token FROM api.create_api_token('00000000-0000-0000-0000-0000000000a2', 'CI', 'h-ci', 'bk_ci', 30) \gset
@@ -10,6 +10,10 @@ SELECT is((SELECT name || ' ' || prefix FROM api.api_tokens('00000000-0000-0000-
 SELECT ok((SELECT expires_at BETWEEN now() + interval '29 days' AND now() + interval '31 days'
              FROM api.api_tokens('00000000-0000-0000-0000-0000000000a2')),
           'create_api_token: p_days sets the expiry');
+SELECT throws_ok($$SELECT * FROM api.create_api_token('00000000-0000-0000-0000-0000000000a2', 'CI', 'h-0', 'bk_0', 0)$$,
+                 'RB422', 'expires_in_days: must be between 1 and 3650', 'create_api_token: RB422 for a lifetime of 0 days');
+SELECT throws_ok($$SELECT * FROM api.create_api_token('00000000-0000-0000-0000-0000000000a2', ' ', 'h-1', 'bk_1')$$,
+                 'RB422', 'name: must be 1 to 100 characters', 'create_api_token: RB422 for a blank name');
 SELECT is((SELECT user_id FROM api.api_token_caller('h-ci')), '00000000-0000-0000-0000-0000000000a2'::uuid,
           'create_api_token: the token acts for its account');
 SELECT is(api.revoke_api_token('00000000-0000-0000-0000-0000000000a4', :'token'), false,

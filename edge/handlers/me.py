@@ -27,8 +27,8 @@ async def create_token(request: web.Request) -> web.Response:
     """A new API token; the secret is in this response only, the database keeps its SHA-256."""
     principal = await require_user(request)
     f = Fields(await read_json(request))
-    name = f.text("name", required=True, max_len=100)
-    days = f.integer("expires_in_days", lo=1, hi=3650)
+    name = f.text("name", required=True)  # lengths and lifetimes are api.create_api_token's rules
+    days = f.integer("expires_in_days", lo=-(2**31), hi=2**31 - 1)  # a PostgreSQL integer
     f.check()
     token = new_secret_token(API_TOKEN_PREFIX)
     row = await db.query_one(request, "SELECT * FROM api.create_api_token(%s, %s, %s, %s, %s)",

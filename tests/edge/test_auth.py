@@ -162,3 +162,9 @@ async def test_api_tokens_shown_once_stored_hashed(client: TestClient[Any, Any],
     assert (await client.get(f"{API}/me", headers={"Authorization": f"Bearer {token}"})).status == 401
     assert (await client.delete(f"{API}/me/tokens/not-a-uuid", headers=h)).status == 404
     assert (await client.post(f"{API}/me/tokens", json={}, headers=h)).status == 422
+    for bad, field in (({"name": "ci", "expires_in_days": 0}, "expires_in_days"),
+                       ({"name": "ci", "expires_in_days": 10**12}, "expires_in_days"),
+                       ({"name": "x" * 101}, "name")):
+        refused = await client.post(f"{API}/me/tokens", json=bad, headers=h)
+        assert refused.status == 422, await refused.text()  # the database's rule, naming the field
+        assert set((await refused.json())["errors"]) == {field}
