@@ -46,27 +46,13 @@ DECLARE
 BEGIN
     PERFORM internal.validate_slot_request(p_service, p_starts_at, p_seats);
 
+    -- The resources open at p_starts_at (or the named one), in one plain query: no sort
+    -- unless there is a choice (below).
     FOR v_candidate IN
-        -- A moved booking stays on its resource if it can; else free rooms first, then the
-        -- least busy that day, so a team shares the work (only looked at with 2+ candidates).
-        SELECT c.*
-          FROM (SELECT c.resource_id, c.starts_at, c.ends_at, c.blocked, c.capacity, c.state, r.slug,
-                       count(*) OVER () AS n
-                  FROM internal.slot_candidates(p_service, p_starts_at, p_starts_at + interval '1 microsecond', false) c
-                  JOIN booking.resources r ON r.id = c.resource_id
-                 WHERE c.starts_at = p_starts_at AND (p_resource IS NULL OR c.resource_id = p_resource)) c
-         ORDER BY c.resource_id = p_move.resource_id DESC NULLS LAST,
-                  CASE WHEN c.n > 1 AND c.capacity = 1 THEN EXISTS (
-                      SELECT 1 FROM booking.bookings o
-                       WHERE o.resource_id = c.resource_id AND o.status IN ('held', 'pending', 'confirmed')
-                         AND o.blocked && c.blocked AND NOT (o.status = 'held' AND o.hold_expires_at <= now()))
-                  END NULLS FIRST,
-                  CASE WHEN c.n > 1 AND c.capacity = 1 THEN (
-                      SELECT count(*) FROM booking.bookings o
-                       WHERE o.resource_id = c.resource_id AND o.status IN ('held', 'pending', 'confirmed')
-                         AND o.blocked && tstzrange(c.starts_at - interval '12 hours', c.starts_at + interval '12 hours'))
-                  END NULLS FIRST,
-                  c.slug
+        SELECT c.resource_id, c.ends_at, c.blocked, c.capacity, c.state
+          FROM internal.slot_candidates(p_service, p_starts_at, p_starts_at + interval '1 microsecond', false,
+                                        p_resource) c
+         WHERE c.starts_at = p_starts_at
     LOOP
         v_closed := v_closed OR v_candidate.state = 'closed';
         CONTINUE WHEN v_candidate.state = 'closed';
@@ -75,11 +61,38 @@ BEGIN
         CONTINUE WHEN v_candidate.capacity < p_seats;
         v_ids := v_ids || v_candidate.resource_id;
         v_caps := v_caps || v_candidate.capacity;
-        v_counters := v_counters || CASE WHEN v_candidate.capacity >= 16 AND NOT v_moving
-                                         THEN internal.seat_cursor(v_candidate.resource_id, v_candidate.blocked) END;
         v_blocked := v_candidate.blocked;
         v_ends_at := v_candidate.ends_at;
     END LOOP;
+
+    IF cardinality(v_ids) > 1 THEN
+        -- A moved booking stays on its resource if it can; else free rooms first, then the
+        -- least busy that day, so a team shares the work.
+        SELECT array_agg(c.id ORDER BY c.k), array_agg(c.cap ORDER BY c.k) INTO v_ids, v_caps
+          FROM (SELECT c.id, c.cap,
+                       row_number() OVER (
+                           ORDER BY c.id = p_move.resource_id DESC NULLS LAST,
+                                    CASE WHEN c.cap = 1 THEN EXISTS (
+                                        SELECT 1 FROM booking.bookings o
+                                         WHERE o.resource_id = c.id AND o.status IN ('held', 'pending', 'confirmed')
+                                           AND o.blocked && v_blocked
+                                           AND NOT (o.status = 'held' AND o.hold_expires_at <= now()))
+                                    END NULLS FIRST,
+                                    CASE WHEN c.cap = 1 THEN (
+                                        SELECT count(*) FROM booking.bookings o
+                                         WHERE o.resource_id = c.id AND o.status IN ('held', 'pending', 'confirmed')
+                                           AND o.blocked && tstzrange(p_starts_at - interval '12 hours',
+                                                                      p_starts_at + interval '12 hours'))
+                                    END NULLS FIRST,
+                                    r.slug) AS k
+                  FROM unnest(v_ids, v_caps) AS c(id, cap)
+                  JOIN booking.resources r ON r.id = c.id) c;
+    END IF;
+    IF NOT v_moving THEN
+        FOR i IN 1 .. cardinality(v_ids) LOOP
+            v_counters[i] := CASE WHEN v_caps[i] >= 16 THEN internal.seat_cursor(v_ids[i], v_blocked) END;
+        END LOOP;
+    END IF;
 
     IF NOT v_open THEN
         PERFORM internal.fail_not_open(p_service.id, p_resource, v_closed);

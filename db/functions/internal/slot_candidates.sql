@@ -11,6 +11,8 @@
 -- conversion names the resource's zone, so the session's TimeZone changes nothing.
 -- "max_advance_days" days are that many 24-hour days from now.
 --
+-- p_resource: only that resource (when booking a named one).
+--
 -- state: available | booked | past | too_soon | too_far | closed
 -- seats_left: seats free on this resource for the whole blocked range
 -- (capacity minus the union of seats held by blocking bookings; lapsed holds ignored).
@@ -22,7 +24,8 @@
 -- whole range are folded into one multirange per resource, so each slot costs one
 -- in-memory overlap test, not an index probe; multi-seat resources count seats per slot.
 CREATE FUNCTION internal.slot_candidates(
-    p_service booking.services, p_from timestamptz, p_to timestamptz, p_count_seats boolean DEFAULT true)
+    p_service booking.services, p_from timestamptz, p_to timestamptz, p_count_seats boolean DEFAULT true,
+    p_resource uuid DEFAULT NULL)
     RETURNS TABLE (
         resource_id uuid,
         starts_at   timestamptz,
@@ -46,7 +49,7 @@ BEGIN
         SELECT r.id, r.capacity, r.timezone
         FROM booking.service_resources sr
         JOIN booking.resources r ON r.id = sr.resource_id
-        WHERE sr.service_id = p_service.id AND r.active
+        WHERE sr.service_id = p_service.id AND r.active AND (p_resource IS NULL OR r.id = p_resource)
     ),
     windows AS (
         SELECT res.id AS resource_id, lower(p_service.fixed_window) AS opens, upper(p_service.fixed_window) AS closes
@@ -74,8 +77,12 @@ BEGIN
         SELECT DISTINCT w.resource_id, s.at AS starts_at
         FROM windows w
         CROSS JOIN LATERAL generate_series(
-            w.opens,
-            w.closes - make_interval(mins => p_service.duration_minutes),
+            -- steps count from the opening instant; the series starts at the first one at or
+            -- after p_from and stops at p_to, so a narrow range (one instant, when booking)
+            -- generates one slot per window, not the whole day's
+            w.opens + make_interval(mins => p_service.slot_step_minutes * greatest(0, ceil(
+                extract(epoch FROM p_from - w.opens) / (60 * p_service.slot_step_minutes)))::integer),
+            least(w.closes - make_interval(mins => p_service.duration_minutes), p_to),
             make_interval(mins => p_service.slot_step_minutes)) AS s(at)
         WHERE s.at >= p_from AND s.at < p_to AND extract(epoch FROM s.at) % 900 = 0
     ),
