@@ -26,13 +26,19 @@ CREATE FUNCTION internal.place_booking(
     p_move booking.bookings DEFAULT NULL
 ) RETURNS booking.bookings
     LANGUAGE plpgsql VOLATILE
+    -- One generic plan per statement, cached for the session: a custom plan would be planned
+    -- on every call (the candidates' plan looks cheaper with p_resource known), and the row
+    -- estimates of generate_series make some plans look expensive enough to compile (JIT).
+    SET plan_cache_mode = force_generic_plan
+    SET jit = off
     AS $$
 DECLARE
     v_candidate record;
+    v_cursor refcursor;
     v_ids uuid[] := '{}';          -- open candidates that can seat p_seats, best first
     v_caps integer[] := '{}';
     v_counters regclass[] := '{}';
-    v_blocked tstzrange;            -- the same for every candidate of one service
+    v_blocked tstzrange;
     v_ends_at timestamptz;
     v_open boolean := false;
     v_closed boolean := false;
@@ -46,24 +52,49 @@ DECLARE
 BEGIN
     PERFORM internal.validate_slot_request(p_service, p_starts_at, p_seats);
 
-    -- The resources open at p_starts_at (or the named one), in one plain query: no sort
-    -- unless there is a choice (below).
-    FOR v_candidate IN
-        SELECT c.resource_id, c.ends_at, c.blocked, c.capacity, c.state
-          FROM internal.slot_candidates(p_service, p_starts_at, p_starts_at + interval '1 microsecond', false,
-                                        p_resource) c
-         WHERE c.starts_at = p_starts_at
+    -- The resources open at p_starts_at (or the named one): those with an opening window
+    -- holding a slot that starts then, by the same reading as internal.slot_candidates
+    -- (internal.opening_windows, internal.window_starts) for this one start, so no slot is
+    -- generated for the rest of the day. A one-off event's one slot is its window (checked
+    -- above, and its length is the duration), so it skips the opening hours altogether.
+    -- No sort unless there is a choice (below).
+    v_ends_at := p_starts_at + make_interval(mins => p_service.duration_minutes);
+    v_blocked := tstzrange(p_starts_at - make_interval(mins => p_service.buffer_before_minutes),
+                           v_ends_at + make_interval(mins => p_service.buffer_after_minutes));
+    IF p_service.fixed_window IS NOT NULL THEN
+        OPEN v_cursor FOR
+            SELECT r.id, r.capacity,
+                   EXISTS (SELECT 1 FROM booking.closures cl
+                            WHERE cl.resource_id = r.id AND cl.during && tstzrange(p_starts_at, v_ends_at)) AS closed
+              FROM booking.service_resources sr
+              JOIN booking.resources r ON r.id = sr.resource_id
+             WHERE sr.service_id = p_service.id AND r.active AND (p_resource IS NULL OR r.id = p_resource);
+    ELSE
+        OPEN v_cursor FOR
+            SELECT r.id, r.capacity,
+                   EXISTS (SELECT 1 FROM booking.closures cl
+                            WHERE cl.resource_id = r.id AND cl.during && tstzrange(p_starts_at, v_ends_at)) AS closed
+              FROM booking.service_resources sr
+              JOIN booking.resources r ON r.id = sr.resource_id
+             WHERE sr.service_id = p_service.id AND r.active AND (p_resource IS NULL OR r.id = p_resource)
+               AND EXISTS (SELECT 1
+                             FROM internal.opening_windows(p_service, r.id, r.timezone,
+                                                           p_starts_at, p_starts_at + interval '1 microsecond') w
+                            CROSS JOIN LATERAL internal.window_starts(p_service, w.opens, w.closes,
+                                                                      p_starts_at, p_starts_at + interval '1 microsecond'));
+    END IF;
     LOOP
-        v_closed := v_closed OR v_candidate.state = 'closed';
-        CONTINUE WHEN v_candidate.state = 'closed';
+        FETCH v_cursor INTO v_candidate;
+        EXIT WHEN NOT FOUND;
+        v_closed := v_closed OR v_candidate.closed;
+        CONTINUE WHEN v_candidate.closed;
         v_open := true;
         v_largest := greatest(v_largest, v_candidate.capacity);
         CONTINUE WHEN v_candidate.capacity < p_seats;
-        v_ids := v_ids || v_candidate.resource_id;
+        v_ids := v_ids || v_candidate.id;
         v_caps := v_caps || v_candidate.capacity;
-        v_blocked := v_candidate.blocked;
-        v_ends_at := v_candidate.ends_at;
     END LOOP;
+    CLOSE v_cursor;
 
     IF cardinality(v_ids) > 1 THEN
         -- A moved booking stays on its resource if it can; else free rooms first, then the

@@ -3,7 +3,9 @@
 -- Slots are generated in real time, not wall-clock time: each rule's local window
 -- [day + start_time, day + end_time) is converted to instants in the resource's zone by
 -- internal.wall_clock (the one reading of wall-clock windows on transition days: see
--- docs/sql-api.md) and stepped through by the slot step from the real opening instant.
+-- docs/sql-api.md; internal.opening_windows) and stepped through by the slot step from
+-- the real opening instant (internal.window_starts). internal.place_booking reads the
+-- same two functions for the one start it books.
 -- A spring-forward day therefore never yields a slot at a local time that does not
 -- exist nor one past closing time, and a fall-back day yields each real instant once
 -- (a 25-hour day has 25 hours of slots, a 23-hour day 23).
@@ -11,21 +13,16 @@
 -- conversion names the resource's zone, so the session's TimeZone changes nothing.
 -- "max_advance_days" days are that many 24-hour days from now.
 --
--- p_resource: only that resource (when booking a named one).
---
 -- state: available | booked | past | too_soon | too_far | closed
 -- seats_left: seats free on this resource for the whole blocked range
 -- (capacity minus the union of seats held by blocking bookings; lapsed holds ignored).
--- With p_count_seats false, bookings are not looked at (seats_left NULL, no 'booked'
--- state): book_slot uses that to find the open resources and lets the constraint decide.
 --
 -- Cost: each rule yields only the days it applies to (its weekday, within its validity
 -- and the range). For capacity-1 resources the blocking bookings and closures of the
 -- whole range are folded into one multirange per resource, so each slot costs one
 -- in-memory overlap test, not an index probe; multi-seat resources count seats per slot.
 CREATE FUNCTION internal.slot_candidates(
-    p_service booking.services, p_from timestamptz, p_to timestamptz, p_count_seats boolean DEFAULT true,
-    p_resource uuid DEFAULT NULL)
+    p_service booking.services, p_from timestamptz, p_to timestamptz)
     RETURNS TABLE (
         resource_id uuid,
         starts_at   timestamptz,
@@ -49,42 +46,13 @@ BEGIN
         SELECT r.id, r.capacity, r.timezone
         FROM booking.service_resources sr
         JOIN booking.resources r ON r.id = sr.resource_id
-        WHERE sr.service_id = p_service.id AND r.active AND (p_resource IS NULL OR r.id = p_resource)
-    ),
-    windows AS (
-        SELECT res.id AS resource_id, lower(p_service.fixed_window) AS opens, upper(p_service.fixed_window) AS closes
-        FROM res
-        WHERE p_service.fixed_window IS NOT NULL
-        UNION ALL
-        SELECT res.id,
-               internal.wall_clock(d.day + ar.start_time, res.timezone, false),
-               internal.wall_clock(d.day + ar.end_time, res.timezone, true)
-        FROM res
-        JOIN booking.availability_rules ar ON ar.resource_id = res.id
-        -- the local dates of the range (and the day before) on which the rule applies
-        CROSS JOIN LATERAL (
-            SELECT greatest((p_from AT TIME ZONE res.timezone)::date - 1, ar.valid_from) AS first_day,
-                   least((p_to AT TIME ZONE res.timezone)::date, ar.valid_until) AS last_day
-        ) span
-        CROSS JOIN LATERAL generate_series(
-            (ar.weekday - extract(isodow FROM span.first_day)::integer + 7) % 7,
-            span.last_day - span.first_day,
-            7) AS n
-        CROSS JOIN LATERAL (SELECT span.first_day + n AS day) d
-        WHERE p_service.fixed_window IS NULL
+        WHERE sr.service_id = p_service.id AND r.active
     ),
     slots AS (
-        SELECT DISTINCT w.resource_id, s.at AS starts_at
-        FROM windows w
-        CROSS JOIN LATERAL generate_series(
-            -- steps count from the opening instant; the series starts at the first one at or
-            -- after p_from and stops at p_to, so a narrow range (one instant, when booking)
-            -- generates one slot per window, not the whole day's
-            w.opens + make_interval(mins => p_service.slot_step_minutes * greatest(0, ceil(
-                extract(epoch FROM p_from - w.opens) / (60 * p_service.slot_step_minutes)))::integer),
-            least(w.closes - make_interval(mins => p_service.duration_minutes), p_to),
-            make_interval(mins => p_service.slot_step_minutes)) AS s(at)
-        WHERE s.at >= p_from AND s.at < p_to AND extract(epoch FROM s.at) % 900 = 0
+        SELECT DISTINCT res.id AS resource_id, s.at AS starts_at
+        FROM res
+        CROSS JOIN LATERAL internal.opening_windows(p_service, res.id, res.timezone, p_from, p_to) w
+        CROSS JOIN LATERAL internal.window_starts(p_service, w.opens, w.closes, p_from, p_to) AS s(at)
     ),
     -- Everything that could touch a slot in the range: bookings last at most 8 hours
     -- and buffers at most 8 hours either side.
@@ -96,7 +64,7 @@ BEGIN
         FROM res
         JOIN booking.bookings bk ON bk.resource_id = res.id
         CROSS JOIN span
-        WHERE p_count_seats AND res.capacity = 1
+        WHERE res.capacity = 1
           AND bk.status IN ('held', 'pending', 'confirmed')
           AND bk.blocked && span.r
           AND NOT (bk.status = 'held' AND bk.hold_expires_at <= now())
@@ -138,7 +106,6 @@ BEGIN
     ) b
     CROSS JOIN LATERAL (
         SELECT CASE
-                   WHEN NOT p_count_seats THEN NULL
                    WHEN res.capacity = 1 THEN CASE WHEN busy.blocked && b.blocked THEN 1 ELSE 0 END
                    ELSE res.capacity - booking.multirange_size(
                             internal.free_seats(sl.resource_id, b.blocked, res.capacity))
