@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +230,26 @@ def test_listen_through_a_transaction_pooler_is_refused_at_start_up(topology: To
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines() == [
         line for line in result.stderr.strip().splitlines() if "BOOKER_LISTEN_DATABASE_URL" in line]
+
+
+async def test_a_booking_is_confirmed_only_once_the_standby_has_it(
+        topology: Topology, aiohttp_client: ClientFactory) -> None:
+    """Synchronous replication: with the standby's WAL receiver frozen, a booking commits on the
+    primary but its 201 waits; it comes once the standby has flushed the commit."""
+    with topology.owner(topology.primary.port) as primary:
+        row = primary.execute("SELECT sync_state FROM pg_stat_replication").fetchone()
+    assert row and row[0] == "sync"
+    client = await aiohttp_client(create_app(settings(), database_url=topology.primary_url))
+    slot = (await room(client))[0][3]
+    with topology.owner(topology.standby.port) as standby:
+        found = standby.execute("SELECT pid FROM pg_stat_wal_receiver").fetchone()
+    assert found
+    os.kill(found[0], signal.SIGSTOP)
+    try:
+        pending = asyncio.create_task(book(client, slot, resource=ROOM))
+        done, _ = await asyncio.wait([pending], timeout=1.0)
+        assert not done, "a 201 before the standby had the booking"
+    finally:
+        os.kill(found[0], signal.SIGCONT)
+    resp = await asyncio.wait_for(pending, 10)
+    assert resp.status == 201, await resp.text()
