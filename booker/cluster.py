@@ -103,7 +103,8 @@ class Cluster:
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         opts = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-            f"-c max_connections=300 -c shared_buffers=256MB {options}"
+            # wal_log_hints: a crashed primary can rejoin its promoted standby with pg_rewind
+            f"-c max_connections=300 -c shared_buffers=256MB -c wal_log_hints=on {options}"
         )
         result = self._ctl("-l", str(self.log), "-w", "-t", "60", "-o", opts, "start")
         if result.returncode != 0:
