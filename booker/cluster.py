@@ -101,10 +101,15 @@ class Cluster:
         if not _port_free(self.port):
             raise RuntimeError(f"port {self.port} is taken; set BOOKER_PG_PORT to another port")
         self.socket_dir.mkdir(parents=True, exist_ok=True)
+        # In the configuration file, not on the command line: pg_rewind's crash recovery of a lost
+        # primary reads the file. With it, that primary can rejoin its promoted standby.
+        auto = self.data / "postgresql.auto.conf"
+        if "wal_log_hints" not in auto.read_text():
+            with auto.open("a") as conf:
+                conf.write("wal_log_hints = on\n")
         opts = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-            # wal_log_hints: a crashed primary can rejoin its promoted standby with pg_rewind
-            f"-c max_connections=300 -c shared_buffers=256MB -c wal_log_hints=on {options}"
+            f"-c max_connections=300 -c shared_buffers=256MB {options}"
         )
         result = self._ctl("-l", str(self.log), "-w", "-t", "60", "-o", opts, "start")
         if result.returncode != 0:

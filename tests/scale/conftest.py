@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 # Behaviour, not durability, on the test machine: no fsync. A crash of the PostgreSQL process
 # (pg_ctl stop -m immediate) loses nothing the OS has, so the failover test still proves what
 # synchronous replication guarantees.
-FAST = "-c fsync=off -c full_page_writes=off -c wal_receiver_status_interval=1s"
+FAST = "-c fsync=off -c wal_receiver_status_interval=1s"  # full_page_writes stays on: pg_rewind needs it
 
 
 @dataclass
@@ -63,13 +63,14 @@ class Topology:
     def owner(self, port: int) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(self.url(port, "booker"), autocommit=True)
 
-    def wait_replayed(self, timeout: float = 10) -> None:
-        """Until the standby has replayed everything the primary has written."""
-        with self.owner(self.primary.port) as p:
+    def wait_replayed(self, timeout: float = 10, source: int | None = None,
+                      replica: int | None = None) -> None:
+        """Until the standby (`replica`) has replayed everything the primary (`source`) has written."""
+        with self.owner(source or self.primary.port) as p:
             row = p.execute("SELECT pg_current_wal_lsn()").fetchone()
         assert row
         deadline = time.monotonic() + timeout
-        with self.owner(self.standby.port) as s:
+        with self.owner(replica or self.standby.port) as s:
             while not s.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (row[0],)).fetchone()[0]:  # type: ignore[index]
                 assert time.monotonic() < deadline, "the standby does not catch up"
                 time.sleep(0.02)

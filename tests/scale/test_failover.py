@@ -10,16 +10,18 @@ import asyncio
 import collections
 import datetime as dt
 import itertools
+import subprocess
 import time
 from typing import Any
 
 import pytest
 
+from booker.cluster import pg_bindir
 from booker.settings import Settings
 from edge.app import create_app
 from edge.live import RELAY, LiveConfig
 from tests.edge.conftest import GUEST, SECRET, ClientFactory
-from tests.scale.conftest import Topology
+from tests.scale.conftest import FAST, Topology
 from tests.worker.conftest import SinkServer, eventually, make_worker, running
 
 pytestmark = pytest.mark.slow
@@ -142,3 +144,29 @@ async def test_failover_loses_no_confirmed_booking_and_no_change(
     await ws2.close()
     await ws.close()
     reader.cancel()
+
+
+def test_the_old_primary_rejoins_as_a_standby_with_pg_rewind(topology: Topology) -> None:
+    """The runbook's last step, after the failover above: the crashed primary is rewound onto
+    the new primary's timeline and streams from it, with every booking."""
+    if topology.standby.running() and topology.primary.running():
+        pytest.skip("needs the failover test first")
+    with topology.owner(topology.standby.port) as new:
+        new.execute("SELECT pg_create_physical_replication_slot('booker_standby')")
+        # the promotion's timeline reaches pg_control at the next checkpoint; pg_rewind reads it
+        # there (without this it finds "the same timeline" and rewinds nothing)
+        new.execute("CHECKPOINT")
+    rewind = subprocess.run(
+        [str(pg_bindir() / "pg_rewind"), "-D", str(topology.primary.data), "-R",
+         f"--source-server=host=127.0.0.1 port={topology.standby.port} user=booker dbname=booker"],
+        capture_output=True, text=True, check=False, timeout=60)
+    assert rewind.returncode == 0, rewind.stderr
+    with (topology.primary.data / "postgresql.auto.conf").open("a") as conf:
+        conf.write("primary_slot_name = 'booker_standby'\n")
+    topology.primary.start(FAST)
+    topology.wait_replayed(source=topology.standby.port, replica=topology.primary.port)
+    with topology.owner(topology.primary.port) as old, topology.owner(topology.standby.port) as new:
+        assert old.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
+        query = "SELECT reference FROM booking.bookings"
+        assert {r[0] for r in old.execute(query)} == {r[0] for r in new.execute(query)}
+        assert new.execute("SELECT state FROM pg_stat_replication").fetchone() == ("streaming",)
