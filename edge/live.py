@@ -128,9 +128,11 @@ async def replay(app: web.Application, slug: str, since: int) -> list[SlotChange
     """The changes of `slug` after `since` as events, or None when they cannot be replayed."""
     limit = app[RELAY].config.replay_limit
     try:
-        # a replica that has not replayed `since` is not asked (the lag guard), so it never
-        # takes a client's seq for one "ahead of the current seq"
-        async with (await db.read_pool(app, since)).connection() as conn:
+        # A replica is asked only when it has replayed `since` (or it would take the client's seq
+        # for one "ahead of the current seq") and every change this edge has already published
+        # (those are not held back for this client: a replay that stops short would skip them).
+        position = max(since, app[HUB].last_seq)
+        async with (await db.read_pool(app, position)).connection() as conn:
             if since > await current_seq(conn):
                 return None  # from another database, or the client made it up
             rows = await fetch_changes(conn, since, slug, limit + 1)

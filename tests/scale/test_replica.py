@@ -253,3 +253,35 @@ async def test_a_booking_is_confirmed_only_once_the_standby_has_it(
         os.kill(found[0], signal.SIGCONT)
     resp = await asyncio.wait_for(pending, 10)
     assert resp.status == 201, await resp.text()
+
+
+async def test_a_live_replay_never_stops_short_of_what_the_edge_has_published(
+        topology: Topology, aiohttp_client: ClientFactory) -> None:
+    """A client resubscribing with `since` the standby has: the standby is not asked while it
+    lacks a change this edge's listener already sent to others, or the client would miss it."""
+    client = await aiohttp_client(create_app(settings(replica_max_lag=3600),
+                                             database_url=topology.primary_url,
+                                             read_database_url=topology.standby_url))
+    slots = (await room(client))[0]
+    assert (await book(client, slots[5], resource=ROOM)).status == 201  # the standby has replayed a commit
+    topology.wait_replayed()
+    slot = slots[4]
+    since = primary_seq(topology)
+    watcher = await client.ws_connect("/api/v1/live")
+    await watcher.send_json({"op": "subscribe", "topics": [f"service:{SERVICE}"]})
+    assert (await watcher.receive_json(timeout=5))["type"] == "subscribed"
+    with topology.owner(topology.standby.port) as standby:
+        standby.execute("SELECT pg_wal_replay_pause()")
+        try:
+            assert (await book(client, slot, resource=ROOM)).status == 201
+            event = await watcher.receive_json(timeout=5)  # the edge published it (from the primary)
+            assert event["type"] == "slot.changed"
+            late = await client.ws_connect("/api/v1/live")
+            await late.send_json({"op": "subscribe", "topics": [f"service:{SERVICE}"], "since": since})
+            got = [await late.receive_json(timeout=5) for _ in range(2)]
+            assert got[0]["type"] == "subscribed"
+            assert got[1]["type"] == "slot.changed" and got[1]["seq"] == event["seq"], got
+            await late.close()
+        finally:
+            standby.execute("SELECT pg_wal_replay_resume()")
+    await watcher.close()
