@@ -235,6 +235,9 @@ max_client_conn = 1000
 server_reset_query =
 server_check_delay = 0
 server_login_retry = 1
+# a query waits at most this long for a server connection (default 120 s): then the client
+# connection fails and the edge answers 503, as when its own pool has nothing free
+query_wait_timeout = 3
 logfile = {self.root / "pgbouncer.log"}
 pidfile =
 """)

@@ -22,7 +22,7 @@ IMAGE_VARIABLES = {
     # profile scale: the standby (postgres image, libpq's PGPASSWORD for pg_basebackup) and PgBouncer
     "postgres-standby": {"PGPASSWORD", "PGDATA"},
     "pgbouncer": {"DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD", "AUTH_TYPE", "POOL_MODE",
-                  "DEFAULT_POOL_SIZE", "MAX_CLIENT_CONN"},
+                  "DEFAULT_POOL_SIZE", "MAX_CLIENT_CONN", "QUERY_WAIT_TIMEOUT"},
     "mailpit": {"MP_SMTP_AUTH_ACCEPT_ANY", "MP_SMTP_AUTH_ALLOW_INSECURE", "MP_MAX_MESSAGES",
                 "MP_UI_BIND_ADDR", "MP_SMTP_BIND_ADDR", "MP_DATABASE"},
 }
