@@ -26,12 +26,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from booker import supervisor
 from booker.limits import raise_nofile_limit
 from booker.settings import Settings, load_or_exit
+
+if TYPE_CHECKING:
+    from booker.cluster import Pooler, Standby
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
 GRACE_SECONDS = 15.0
@@ -82,8 +86,10 @@ class Child:
             os.killpg(self.pid, sig)
 
 
-def spawn(name: str, command: str, env: dict[str, str]) -> Child:
-    process = subprocess.Popen([sys.executable, "-m", "booker.cli", command], env=env,
+def spawn(name: str, command: str | list[str], env: dict[str, str]) -> Child:
+    """A `booker` subcommand (a name), or another program (an argv: PgBouncer)."""
+    argv = [sys.executable, "-m", "booker.cli", command] if isinstance(command, str) else command
+    process = subprocess.Popen(argv, env=env,
                                stdin=subprocess.DEVNULL, start_new_session=True,
                                preexec_fn=supervisor.die_with_parent())
     return Child(name, process)
@@ -94,7 +100,7 @@ class Part:
     """One supervised child: the command it runs, and its restart bookkeeping."""
 
     name: str
-    command: str
+    command: str | list[str]
     child: Child
     restarts: int = 0
     delay: float = RESTART_FIRST
@@ -114,6 +120,7 @@ class Supervisor:
                  watchdog: int | None) -> None:
         self.settings, self.env, self.parts = settings, env, parts
         self.postgres, self.watchdog = postgres, watchdog
+        self.stop_with_postgres = True  # False with a standby: the primary may die, `up` goes on
 
     def children(self) -> list[Child]:
         return [p.child for p in self.parts]
@@ -124,7 +131,7 @@ class Supervisor:
             "supervisor": os.getpid(), "parts": {p.name: p.status() for p in self.parts}})
 
     def check(self, now: float) -> None:
-        if self.postgres is not None and not supervisor.alive(self.postgres):
+        if self.postgres is not None and self.stop_with_postgres and not supervisor.alive(self.postgres):
             raise RuntimeError(f"PostgreSQL (pid {self.postgres}) exited; stopping everything")
         changed = False
         for part in self.parts:
@@ -250,6 +257,48 @@ def postmaster_pid(data: Path) -> int | None:
         return None
 
 
+@dataclass
+class Topology:
+    """`--replica` and `--pooler`: a synchronous streaming standby on BOOKER_PG_PORT+1 and
+    PgBouncer (transaction mode) on BOOKER_PG_PORT+2, next to the embedded cluster, and the
+    URLs edge and worker get (docs/scaling.md)."""
+
+    standby: Standby | None = None
+    pooler: Pooler | None = None
+
+    def start(self, settings: Settings, owner_url: str, app_url: str, replica: bool,
+              pooler: bool) -> dict[str, str]:
+        """Start the standby (the pooler is a supervised child); the children's database URLs."""
+        from booker.cluster import Pooler, Standby, make_synchronous
+
+        env = {"DATABASE_URL": app_url}
+        direct = app_url
+        if replica:
+            standby = Standby(Path(settings.var_dir) / "standby", settings.pg_port + 1,
+                              primary_port=settings.pg_port)
+            say(f"starting a streaming standby in {standby.data} (port {standby.port})")
+            standby.start()
+            make_synchronous(owner_url)
+            self.standby = standby
+            # both servers, the writable one wins: edge and worker follow a promoted standby
+            direct = (f"postgresql://booker_app@127.0.0.1:{settings.pg_port},127.0.0.1:{standby.port}"
+                      "/booker?target_session_attrs=read-write&connect_timeout=3")
+            env["DATABASE_URL"] = direct
+            env["BOOKER_READ_DATABASE_URL"] = f"postgresql://booker_app@127.0.0.1:{standby.port}/booker"
+        if pooler:
+            self.pooler = Pooler(Path(settings.var_dir) / "pgbouncer", settings.pg_port + 2, settings.pg_port)
+            if port_taken("127.0.0.1", settings.pg_port + 2):
+                raise RuntimeError(f"port {settings.pg_port + 2} (PgBouncer) is taken; set BOOKER_PG_PORT")
+            env["DATABASE_URL"] = self.pooler.url
+            env["BOOKER_LISTEN_DATABASE_URL"] = direct  # LISTEN never through a transaction pooler
+        return env
+
+    def stop(self) -> None:
+        if self.standby is not None:
+            say("stopping the standby")
+            self.standby.stop()
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal went away
         signal.signal(sig, _on_signal)
@@ -278,7 +327,11 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             raise RuntimeError(f"SMTP_PORT={settings.smtp_port} (the mail sink) is taken; "
                                "choose another port")
 
+    if (args.replica or args.pooler) and settings.database_url:
+        raise RuntimeError("--replica and --pooler start local engines next to the embedded cluster: "
+                           "unset DATABASE_URL (docs/scaling.md shows a deployment's topology)")
     cluster: Cluster | None = None
+    topology = Topology()
     parts: list[Part] = []  # the supervised children; stopped in the finally block, whatever happens
     watchdog: subprocess.Popen[bytes] | None = None
     try:
@@ -305,7 +358,11 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
 
         env = dict(os.environ, DATABASE_URL=app_url, BOOKER_VAR=settings.var_dir,
                    BOOKER_MAIL_DIR=settings.mail_dir, PYTHONUNBUFFERED="1")
-        commands = [("worker", "worker"), ("edge", "serve")]
+        commands: list[tuple[str, str | list[str]]] = [("worker", "worker"), ("edge", "serve")]
+        if args.replica or args.pooler:
+            env.update(topology.start(settings, url, app_url, args.replica, args.pooler))
+        if topology.pooler is not None:
+            commands.insert(0, ("pgbouncer", topology.pooler.command()))
         if sink:
             Path(settings.mail_dir).mkdir(parents=True, exist_ok=True)
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(settings.smtp_port))
@@ -315,11 +372,17 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             parts.append(Part(name, command, spawn(name, command, env), started=now))
         supervised = Supervisor(settings, env, parts, postmaster_pid(cluster.data) if cluster else None,
                                 watchdog.pid if watchdog else None)
+        # with a standby, the primary may die (try a failover: docs/operations.md) and `up` goes on
+        supervised.stop_with_postgres = not args.replica
         supervised.write()
 
         local = settings.host if settings.host not in ("0.0.0.0", "", "::") else "127.0.0.1"
         wait_ready(f"http://{local}:{settings.port}/ready", [p.child for p in parts])
         banner(settings, url, sink, demo_admin_present(url))
+        if args.replica or args.pooler:
+            for name in ("DATABASE_URL", "BOOKER_READ_DATABASE_URL", "BOOKER_LISTEN_DATABASE_URL"):
+                if name in env:
+                    print(f"  {name}={env[name]}", flush=True)
 
         supervised.run()
         return 1  # not reached: run() returns only by an exception
@@ -328,6 +391,8 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)
         stop_children([p.child for p in reversed(parts) if p.restart_at is None])
+        if not args.keep_db:
+            topology.stop()
         if cluster is not None and not args.keep_db:
             say("stopping the embedded PostgreSQL")
             cluster.stop()
@@ -364,4 +429,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--keep-db", action="store_true", help="leave the embedded database running on exit")
     p.add_argument("--no-mail-sink", action="store_true",
                    help="do not start the development SMTP sink (use SMTP_HOST/SMTP_PORT as they are)")
+    p.add_argument("--replica", action="store_true",
+                   help="also a synchronous streaming standby (BOOKER_PG_PORT+1) for reads and failover")
+    p.add_argument("--pooler", action="store_true",
+                   help="also PgBouncer in transaction mode (BOOKER_PG_PORT+2) in front of the primary")
     p.set_defaults(func=cmd_up)

@@ -106,6 +106,16 @@ class Settings:
     header_timeout: float = 10.0  # seconds a new connection may take to send its first request's headers
     keepalive_timeout: float = 15.0  # seconds an idle keep-alive connection stays open
     db_pool_wait: float = 3.0  # seconds a request waits for a database connection before 503 busy
+    # Beyond one machine (docs/scaling.md): a streaming replica for public reads, a direct
+    # connection for LISTEN when DATABASE_URL goes through a transaction pooler.
+    read_database_url: str | None = None  # public reads (catalogue, slots, availability, resync)
+    listen_database_url: str | None = None  # LISTEN of the edge and the worker; default DATABASE_URL
+    replica_max_lag: float = 1.0  # seconds a replica may be behind before reads go to the primary
+
+    @property
+    def listen_url(self) -> str | None:
+        """Where LISTEN connections go: BOOKER_LISTEN_DATABASE_URL, else DATABASE_URL."""
+        return self.listen_database_url or self.database_url
 
     @property
     def development(self) -> bool:
@@ -142,7 +152,13 @@ NAMES = {
     "BOOKER_HEADER_TIMEOUT": "header_timeout",
     "BOOKER_KEEPALIVE_TIMEOUT": "keepalive_timeout",
     "BOOKER_DB_POOL_WAIT": "db_pool_wait",
+    "BOOKER_READ_DATABASE_URL": "read_database_url",
+    "BOOKER_LISTEN_DATABASE_URL": "listen_database_url",
+    "BOOKER_REPLICA_MAX_LAG": "replica_max_lag",
 }
+# BOOKER_* variables that are not settings of the services: read by scripts/ and tests/.
+# Any other BOOKER_* variable is refused at start-up (a misspelt setting must not be ignored).
+NOT_SETTINGS = frozenset({"BOOKER_RUN_USER", "BOOKER_TZ_SEED"})
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
@@ -238,7 +254,8 @@ def _limits(env: Mapping[str, str], values: dict[str, object], problems: list[st
             ("BOOKER_MAX_LIVE_PER_CLIENT", "max_live_per_client", 1, 1_000_000, int),
             ("BOOKER_HEADER_TIMEOUT", "header_timeout", 0.1, 3600, float),
             ("BOOKER_KEEPALIVE_TIMEOUT", "keepalive_timeout", 0.1, 3600, float),
-            ("BOOKER_DB_POOL_WAIT", "db_pool_wait", 0.1, 60, float)):
+            ("BOOKER_DB_POOL_WAIT", "db_pool_wait", 0.1, 60, float),
+            ("BOOKER_REPLICA_MAX_LAG", "replica_max_lag", 0, 3600, float)):
         value = _number(env, name, lo, hi, problems, kind)
         if value is not None:
             values[attr] = value
@@ -255,10 +272,15 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         problems.append(f"BOOKER_ENV={environment!r} must be development, production or test")
     values["environment"] = environment
 
-    if url := env.get("DATABASE_URL"):
-        if urlsplit(url).scheme not in ("postgresql", "postgres") and "dbname=" not in url:
-            problems.append("DATABASE_URL must be a postgresql:// URL")
-        values["database_url"] = url
+    for name in sorted(env):
+        if name.startswith("BOOKER_") and name not in NAMES and name not in NOT_SETTINGS:
+            problems.append(f"{name} is not a Booker setting (see .env.example): remove or correct it")
+    for name, attr in (("DATABASE_URL", "database_url"), ("BOOKER_READ_DATABASE_URL", "read_database_url"),
+                       ("BOOKER_LISTEN_DATABASE_URL", "listen_database_url")):
+        if url := env.get(name):
+            if urlsplit(url).scheme not in ("postgresql", "postgres") and "dbname=" not in url:
+                problems.append(f"{name} must be a postgresql:// URL")
+            values[attr] = url
 
     secret = env.get("BOOKER_SECRET")
     if secret:
@@ -361,6 +383,45 @@ def check_database(url: str, timeout: int = 5) -> None:
         first = (str(exc).strip().splitlines() or ["no answer"])[0]
         reason = first.rsplit("failed: ", 1)[-1].strip()
         raise SettingsError([f"DATABASE_URL: cannot connect to {where}: {reason}"]) from exc
+
+
+def check_listen(url: str, timeout: float = 2.0) -> None:
+    """Refuse a LISTEN URL that does not deliver notifications, which is what a transaction
+    pooler (PgBouncer in pool_mode=transaction) does: between transactions the client holds
+    no server connection, so a NOTIFY never reaches it. The probe is the behaviour itself
+    (LISTEN on one connection, NOTIFY from another, wait `timeout` seconds), so it needs no
+    pooler-specific query and also catches statement pooling. A database that cannot be
+    reached is not this check's business (the listeners keep retrying): it passes."""
+    import secrets
+
+    import psycopg
+    from psycopg import sql
+
+    channel = sql.Identifier(f"booker_listen_probe_{secrets.token_hex(6)}")
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5, prepare_threshold=None) as listener:
+            listener.execute(sql.SQL("LISTEN {}").format(channel))
+            with psycopg.connect(url, autocommit=True, connect_timeout=5, prepare_threshold=None) as other:
+                other.execute(sql.SQL("NOTIFY {}").format(channel))
+            heard = any(True for _ in listener.notifies(timeout=timeout, stop_after=1))
+    except psycopg.Error:
+        return
+    if not heard:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+        where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}"
+        raise SettingsError([
+            f"BOOKER_LISTEN_DATABASE_URL: a LISTEN through {where} never heard its NOTIFY (a transaction "
+            "pooler such as PgBouncer?): point it at PostgreSQL itself (default: DATABASE_URL)"])
+
+
+def check_listen_or_exit(settings: Settings, url: str) -> None:
+    """At start-up of the edge and the worker: the LISTEN URL (else `url`) must deliver NOTIFY."""
+    try:
+        check_listen(settings.listen_database_url or url)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"booker: {problem}", file=sys.stderr)
+        sys.exit(2)
 
 
 def load_or_exit(env: Mapping[str, str] | None = None, *, check_db: bool = False) -> Settings:

@@ -176,6 +176,8 @@ def watch(up_pid: int, var_dir: str, keep_db: bool) -> int:
     for child in (state.get("children") or {}).values():
         if isinstance(child, int):
             stop_group(child)
+    if not keep_db:
+        _stop_postgres(Path(var_dir) / "standby" / "pgdata")  # `up --replica`
     if state.get("postgres") and not keep_db:
         _stop_postgres(Path(var_dir) / "pgdata")
     with contextlib.suppress(OSError):

@@ -79,12 +79,18 @@ ROUTES: list[tuple[str, str, Handler]] = [
 ]
 
 
-def create_app(settings: Settings, *, database_url: str | None = None) -> web.Application:
-    """Build the edge. `database_url` overrides settings.database_url (tests, bench)."""
+def create_app(settings: Settings, *, database_url: str | None = None, read_database_url: str | None = None,
+               listen_database_url: str | None = None) -> web.Application:
+    """Build the edge. The URLs override settings.database_url, .read_database_url and
+    .listen_database_url (tests, bench)."""
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
     app[db.SETTINGS] = settings
     if database_url:
         app[db.DATABASE_URL] = database_url
+    if read_database_url:
+        app[db.READ_DATABASE_URL] = read_database_url
+    if listen_database_url:
+        app[db.LISTEN_DATABASE_URL] = listen_database_url
     app.cleanup_ctx.append(db.db_cleanup_ctx)
     setup_guard(app)  # edge/guard.py: live caps per client, security headers, quiet accept errors
     app[services.SLOT_CACHE] = services.SlotCache()

@@ -94,7 +94,10 @@ async def _listener_ctx(app: web.Application) -> AsyncIterator[None]:
     relay, hub = app[RELAY], app[HUB]
     config = relay.config
     hub.queue_limit = config.queue_limit
-    url = app.get(db.DATABASE_URL) or app[db.SETTINGS].database_url
+    settings = app[db.SETTINGS]
+    # LISTEN goes to PostgreSQL itself: BOOKER_LISTEN_DATABASE_URL when DATABASE_URL is a pooler
+    url = (app.get(db.LISTEN_DATABASE_URL) or settings.listen_database_url
+           or app.get(db.DATABASE_URL) or settings.database_url)
     if not url:
         raise RuntimeError("DATABASE_URL is not set")
     listener = Listener(url, hub, keepalive=config.keepalive, backoff_min=config.backoff_min,
@@ -125,7 +128,11 @@ async def replay(app: web.Application, slug: str, since: int) -> list[SlotChange
     """The changes of `slug` after `since` as events, or None when they cannot be replayed."""
     limit = app[RELAY].config.replay_limit
     try:
-        async with app[db.POOL].connection() as conn:
+        # A replica is asked only when it has replayed `since` (or it would take the client's seq
+        # for one "ahead of the current seq") and every change this edge has already published
+        # (those are not held back for this client: a replay that stops short would skip them).
+        position = max(since, app[HUB].last_seq)
+        async with (await db.read_pool(app, position)).connection() as conn:
             if since > await current_seq(conn):
                 return None  # from another database, or the client made it up
             rows = await fetch_changes(conn, since, slug, limit + 1)
@@ -139,7 +146,8 @@ async def replay(app: web.Application, slug: str, since: int) -> list[SlotChange
 
 
 async def active_slugs(app: web.Application, slugs: list[str]) -> set[str]:
-    rows = await db.query(app, "SELECT slug FROM api.services WHERE slug = ANY(%s) AND active", (slugs,))
+    rows = await db.query(app, "SELECT slug FROM api.services WHERE slug = ANY(%s) AND active", (slugs,),
+                          on=await db.read_pool(app))
     return {r["slug"] for r in rows}
 
 

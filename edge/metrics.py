@@ -6,6 +6,7 @@
     booker_live_subscribers                       WebSocket + SSE clients connected to this edge
     booker_outbox_messages{status}                notification_log rows by status (report.notification_health)
     booker_outbox_oldest_age_seconds              age of the oldest unsent email (0 when none)
+    booker_public_reads_total{target}             with a replica: replica, primary:behind|since|unavailable
 
 Counters and the histogram are per edge process; Prometheus sums them across edges.
 The outbox figures come from the database, so every edge reports the same values.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from booker.supervisor import read_status
-from edge.db import POOL, SETTINGS
+from edge.db import POOL, READS, SETTINGS
 from edge.live import HUB
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,13 @@ async def metrics_handler(request: web.Request) -> web.Response:
         oldest = max((age or 0 for status, _, age in rows if status in ("pending", "sending")), default=0)
         lines += _gauge("booker_outbox_oldest_age_seconds", "Age of the oldest email not yet sent.",
                         [((), oldest)])
+    router = app.get(READS)
+    if router is not None and router.replica is not None:  # BOOKER_READ_DATABASE_URL: the lag guard's choices
+        lines += ["# HELP booker_public_reads_total Public reads by where the lag guard sent them "
+                  "(replica, or primary and why: behind, since, unavailable).",
+                  "# TYPE booker_public_reads_total counter"]
+        lines += [f"booker_public_reads_total{_labels((('target', target),))} {_num(n)}"
+                  for target, n in sorted(router.reads.items())]
     return web.Response(body=("\n".join(lines) + "\n").encode(), headers={"Content-Type": CONTENT_TYPE})
 
 

@@ -232,6 +232,9 @@ ADMIN_PAGE = [q("page", {"type": "integer", "minimum": 1, "maximum": 100000, "de
               q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
 CATALOGUE_PAGE = [ADMIN_PAGE[0], q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 200})]
 RANGE = [q("from", TIME, "default: now"), q("to", TIME, "default: from + 7 days; at most 62 days after from")]
+SINCE = q("since", {"type": "integer", "minimum": 0},
+          "the change sequence the client already knows (a `seq` of /slots or of a live event): a "
+          "replica that has not replayed it does not answer (docs/scaling.md)")
 MANAGE = {"name": "X-Manage-Token", "in": "header", "required": False, "schema": STR,
           "description": "a guest's manage token: from the 201 response of POST /bookings or the "
                          "?token= of the link in the guest's emails (an HMAC of the booking id)"}
@@ -284,10 +287,10 @@ PATHS: dict[str, dict[str, Any]] = {
                                            params=[p("slug")], tags=S)},
     f"{API}/services/{{slug}}/slots": {"get": op(
         "Every slot in a range with its status, and the change sequence to resume live updates from",
-        _ok(200, ref("Slots")), (404, 422), params=[p("slug"), *RANGE], tags=S)},
+        _ok(200, ref("Slots")), (404, 422), params=[p("slug"), *RANGE, SINCE], tags=S)},
     f"{API}/availability": {"get": op(
         "Bookable slots grouped by resource", _ok(200, ref("Availability")), (404, 422),
-        params=[q("service", STR, required=True), q("resource", STR), *RANGE], tags=S)},
+        params=[q("service", STR, required=True), q("resource", STR), *RANGE, SINCE], tags=S)},
     f"{API}/holds": {"post": op(
         "Hold a slot during checkout (at most 20 open per address and per account)",
         _ok(201, ref("Booking"), "Created"), (403, 404, 409, 429),

@@ -35,6 +35,7 @@ async def _serve(app: web.Application, settings: Settings, host: str, port: int,
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_mod.load_or_exit()
     url = settings_mod.database_url_or_exit(settings)
+    settings_mod.check_listen_or_exit(settings, url)
     host = args.host or settings.host
     port = args.port or settings.port
     configure_logging(settings, "edge")

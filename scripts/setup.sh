@@ -9,7 +9,7 @@ RUN_USER="${BOOKER_RUN_USER:-booker}"
 
 packages=(postgresql-15 postgresql-client-15)
 if [ "$profile" = test ]; then
-    packages+=(postgresql-15-pgtap chromium docker-compose)
+    packages+=(postgresql-15-pgtap pgbouncer chromium docker-compose)
 fi
 
 missing=()

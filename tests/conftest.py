@@ -78,3 +78,45 @@ def demo_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def conn(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as c:
         yield c
+
+
+# --- the edge and worker suites behind PgBouncer (issue 15) --------------------------------------
+# TEST_PGBOUNCER=1 starts PgBouncer in transaction mode in front of this run's PostgreSQL and sends
+# the edge's pool and the worker's outbox connection through it; LISTEN stays direct, as
+# BOOKER_LISTEN_DATABASE_URL would have it. tests/scale tests the same with a real topology.
+@pytest.fixture(scope="session", autouse=True)
+def behind_pgbouncer(postgresql_proc: PostgreSQLExecutor,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[int | None]:
+    import os
+    import subprocess
+    import time
+
+    if os.environ.get("TEST_PGBOUNCER") != "1":
+        yield None
+        return
+    from booker.cluster import Pooler
+    from edge import db as edge_db
+    from tests.worker.conftest import free_port
+    from worker import outbox
+
+    pooler = Pooler(tmp_path_factory.mktemp("pgbouncer"), free_port(), postgresql_proc.port,
+                    users=(postgresql_proc.user, "booker_app", "booker_report"), pool_size=40)
+    process = subprocess.Popen(pooler.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+
+    def pooled(url: str) -> str:
+        params = psycopg.conninfo.conninfo_to_dict(url)
+        if str(params.get("port")) == str(postgresql_proc.port):
+            params.update(host="127.0.0.1", port=pooler.port)
+        return make_conninfo(**params)  # type: ignore[arg-type]
+
+    make_pool, connect = edge_db.make_pool, outbox.Outbox.connect.__func__  # type: ignore[attr-defined]
+    mp = pytest.MonkeyPatch()
+    mp.setattr(edge_db, "make_pool", lambda url, *a, **k: make_pool(pooled(url), *a, **k))
+    mp.setattr(outbox.Outbox, "connect", classmethod(lambda cls, url, wid: connect(cls, pooled(url), wid)))
+    try:
+        yield pooler.port
+    finally:
+        mp.undo()
+        process.terminate()
+        process.wait(10)

@@ -73,6 +73,8 @@ class WorkerConfig:
 class Worker:
     def __init__(self, database_url: str, settings: Settings, config: WorkerConfig | None = None):
         self.url = database_url
+        # LISTEN goes to PostgreSQL itself (BOOKER_LISTEN_DATABASE_URL) when DATABASE_URL is a pooler
+        self.listen_url = settings.listen_database_url or database_url
         self.settings = settings
         self.config = config or WorkerConfig()
         self.sent = 0
@@ -252,7 +254,7 @@ class Worker:
         while not self.stopping:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self.url, autocommit=True, application_name=queries.LISTENER_NAME
+                    self.listen_url, autocommit=True, application_name=queries.LISTENER_NAME
                 ) as conn:
                     await conn.execute(queries.LISTEN)
                     delay = 0.5
@@ -328,6 +330,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if bad := [k for k, v in values.items() if not isinstance(v, str) and v <= 0]:
         sys.exit("booker worker: " + ", ".join(f"--{k.replace('_', '-')}" for k in bad) + " must be positive")
     url = settings_module.database_url_or_exit(settings)
+    settings_module.check_listen_or_exit(settings, url)
     return asyncio.run(serve(url, settings, WorkerConfig(**values)))
 
 

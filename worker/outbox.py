@@ -20,7 +20,9 @@ class Outbox:
 
     @classmethod
     async def connect(cls, url: str, worker_id: str) -> Outbox:
-        conn = await psycopg.AsyncConnection.connect(url, autocommit=True, application_name="booker-worker")
+        # prepare_threshold=None: no prepared statements, so it runs behind PgBouncer in transaction mode
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True, application_name="booker-worker",
+                                                     prepare_threshold=None)
         return cls(conn, worker_id)
 
     async def close(self) -> None:

@@ -1,4 +1,8 @@
-"""The public catalogue: GET /services, /services/{slug}, /services/{slug}/slots, /availability."""
+"""The public catalogue: GET /services, /services/{slug}, /services/{slug}/slots, /availability.
+
+Every one of them is a public read: it goes to the replica when BOOKER_READ_DATABASE_URL is
+set and the lag guard allows it (edge.db.ReadRouter), with `since` (slots, availability) the
+change sequence the client already knows, which the replica must have replayed."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections import OrderedDict
 from typing import Any
 
 from aiohttp import web
+from psycopg_pool import AsyncConnectionPool
 
 from edge import db
 from edge.auth import current_user
@@ -29,13 +34,14 @@ async def list_services(request: web.Request) -> web.Response:
         request,
         """SELECT api.service_catalogue(p_search => %s, p_sort => %s, p_descending => %s,
                                        p_page => %s, p_limit => %s, p_members => %s) AS v""",
-        (search, sort, order == "desc", page, limit, principal is not None))
+        (search, sort, order == "desc", page, limit, principal is not None), on=await db.read_pool(request))
     assert row
     return json_response(row["v"])
 
 
 async def get_service(request: web.Request) -> web.Response:
-    row = await db.query_one(request, "SELECT api.service_detail(%s) AS v", (request.match_info["slug"],))
+    row = await db.query_one(request, "SELECT api.service_detail(%s) AS v", (request.match_info["slug"],),
+                             on=await db.read_pool(request))
     assert row
     return json_response(row["v"])
 
@@ -52,6 +58,12 @@ def _range(f: Fields) -> tuple[dt.datetime, dt.datetime]:
     if end is None:
         end = start + dt.timedelta(days=DEFAULT_DAYS)
     return start, end
+
+
+def _since(f: Fields) -> int:
+    """The change sequence the client already knows (a `seq` of an answer or a live event):
+    the replica must have replayed it to serve this read."""
+    return f.integer("since", lo=0, hi=2**63 - 1) or 0
 
 
 SlotKey = tuple[str, dt.datetime, dt.datetime]
@@ -88,12 +100,14 @@ class SlotCache:
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
 
-    def fill(self, app: web.Application, key: SlotKey, seq: int) -> asyncio.Task[str]:
-        """The one query that (re)renders this grid, started unless already running."""
+    def fill(self, app: web.Application, key: SlotKey, seq: int,
+             on: AsyncConnectionPool | None = None) -> asyncio.Task[str]:
+        """The one query that (re)renders this grid (on the pool `on`, default the primary's),
+        started unless already running."""
         flight = (key, seq)
         task = self.inflight.get(flight)
         if task is None:
-            task = asyncio.create_task(self._render(app, key))
+            task = asyncio.create_task(self._render(app, key, on))
             self.inflight[flight] = task
             task.add_done_callback(lambda t: self._done(flight, t))
         return task
@@ -109,7 +123,7 @@ class SlotCache:
         if not task.cancelled():
             task.exception()  # retrieved: whoever awaited it has re-raised it already
 
-    async def _render(self, app: web.Application, key: SlotKey) -> str:
+    async def _render(self, app: web.Application, key: SlotKey, on: AsyncConnectionPool | None) -> str:
         slug, start, end = key
         row = await db.query_one(
             app,
@@ -119,7 +133,7 @@ class SlotCache:
                                     'status', g.status, 'seats_left', coalesce(g.seats_left, 0))
                                 ORDER BY g.starts_at)
                                   FROM api.slot_grid(%s, %s, %s) g)::text, '[]') AS slots""",
-            (slug, start, end),
+            (slug, start, end), on=on,
         )
         assert row
         head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]})
@@ -136,16 +150,22 @@ async def slots(request: web.Request) -> web.Response:
     (one statement, one snapshot), so a live client resumes from `seq` without a gap.
     The hot path of every calendar: PostgreSQL renders the slots' JSON text, which is
     passed through without being parsed and re-encoded, and SlotCache serves repeats."""
-    start, end = _range(Fields(request.query))
+    f = Fields(request.query)
+    since = _since(f)
+    start, end = _range(f)
     key = (request.match_info["slug"], start, end)
     cache = request.app[SLOT_CACHE]
-    current = await db.query_one(request, "SELECT api.current_seq() AS seq")
-    seq = int(current["seq"]) if current else 0
+    pool, replica_seq = await db.read_route(request, since)
+    if replica_seq is None:
+        current = await db.query_one(request, "SELECT api.current_seq() AS seq", on=pool)
+        seq = int(current["seq"]) if current else 0
+    else:
+        seq = replica_seq  # the lag guard read it on the replica
     body, refresh = cache.lookup(key, seq)
     if body is None:
-        body = await asyncio.shield(cache.fill(request.app, key, seq))
+        body = await asyncio.shield(cache.fill(request.app, key, seq, pool))
     elif refresh:
-        cache.fill(request.app, key, seq)
+        cache.fill(request.app, key, seq, pool)
     return web.Response(text=body, content_type="application/json")
 
 
@@ -153,12 +173,13 @@ async def availability(request: web.Request) -> web.Response:
     f = Fields(request.query)
     service = f.text("service", required=True, max_len=200)
     resource = f.text("resource", max_len=200)
+    since = _since(f)
     start, end = _range(f)
     rows = await db.query(
         request,
         "SELECT resource, resource_name, timezone, starts_at, ends_at, seats_left "
         "FROM api.availability(%s, %s, %s, %s)",
-        (service, start, end, resource),
+        (service, start, end, resource), on=await db.read_pool(request, since),
     )
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:

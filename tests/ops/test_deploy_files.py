@@ -19,6 +19,10 @@ COMPOSE = ROOT / "docker-compose.yml"
 # Variables of the images themselves (documented on their Docker Hub pages), not Booker's.
 IMAGE_VARIABLES = {
     "postgres": {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_INITDB_ARGS", "PGDATA"},
+    # profile scale: the standby (postgres image, libpq's PGPASSWORD for pg_basebackup) and PgBouncer
+    "postgres-standby": {"PGPASSWORD", "PGDATA"},
+    "pgbouncer": {"DB_HOST", "DB_NAME", "DB_USER", "DB_PASSWORD", "AUTH_TYPE", "POOL_MODE",
+                  "DEFAULT_POOL_SIZE", "MAX_CLIENT_CONN", "QUERY_WAIT_TIMEOUT"},
     "mailpit": {"MP_SMTP_AUTH_ACCEPT_ANY", "MP_SMTP_AUTH_ALLOW_INSECURE", "MP_MAX_MESSAGES",
                 "MP_UI_BIND_ADDR", "MP_SMTP_BIND_ADDR", "MP_DATABASE"},
 }
@@ -39,6 +43,10 @@ def test_compose_file_is_valid() -> None:
     result = subprocess.run([binary, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True,
                             cwd=ROOT, check=False, env={**env, "BOOKER_SECRET": secrets.token_hex(32)})
     assert result.returncode == 0, result.stderr
+    scaled = subprocess.run([binary, "-f", str(COMPOSE), "--profile", "scale", "config", "-q"],
+                            capture_output=True, text=True, cwd=ROOT, check=False,
+                            env={**env, "BOOKER_SECRET": secrets.token_hex(32)})
+    assert scaled.returncode == 0, scaled.stderr
     # without BOOKER_SECRET compose refuses to start anything, naming it
     missing = subprocess.run([binary, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True,
                              cwd=ROOT, check=False, env=env)
@@ -59,7 +67,9 @@ def test_compose_requires_a_secret_and_never_loads_demo_data() -> None:
 
 def test_every_compose_variable_is_a_setting_or_the_images_own() -> None:
     services = compose()["services"]
-    assert set(services) == {"postgres", "migrate", "edge", "worker", "mailpit"}
+    assert set(services) == {"postgres", "migrate", "edge", "worker", "mailpit",
+                             "postgres-standby", "pgbouncer"}  # the last two: profile scale
+    assert all(services[name].get("profiles") == ["scale"] for name in ("postgres-standby", "pgbouncer"))
     for name, service in services.items():
         env = service.get("environment", {})
         assert isinstance(env, dict), f"{name}: environment as a mapping, please"

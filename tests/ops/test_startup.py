@@ -68,3 +68,30 @@ def test_a_taken_port_stops_start_up_before_anything_starts(tmp_path: Path) -> N
     assert result.stderr.strip().splitlines() == [
         f"booker: BOOKER_PORT={port} is taken by another program; choose another port"]
     assert not (tmp_path / "var" / "pgdata").exists()
+
+
+@pytest.mark.parametrize("command", [["up"], ["serve"], ["worker"]])
+def test_an_unknown_booker_variable_is_refused_with_one_line(tmp_path: Path, command: list[str]) -> None:
+    """A misspelt setting (BOOKER_READ_DATABASE instead of BOOKER_READ_DATABASE_URL) is never ignored."""
+    result = run(command, tmp_path, BOOKER_READ_DATABASE="postgresql://replica/booker")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "booker: BOOKER_READ_DATABASE is not a Booker setting (see .env.example): remove or correct it"]
+    assert not (tmp_path / "var" / "pgdata").exists()
+
+
+def test_settings_beyond_one_machine() -> None:
+    s = settings.load({"DATABASE_URL": "postgresql://a,b/booker?target_session_attrs=read-write",
+                       "BOOKER_READ_DATABASE_URL": "postgresql://replica/booker",
+                       "BOOKER_REPLICA_MAX_LAG": "0.5"})
+    assert (s.read_database_url, s.replica_max_lag) == ("postgresql://replica/booker", 0.5)
+    assert s.listen_url == s.database_url  # LISTEN defaults to DATABASE_URL
+    s = settings.load({"DATABASE_URL": "postgresql://pooler/booker",
+                       "BOOKER_LISTEN_DATABASE_URL": "postgresql://primary/booker"})
+    assert s.listen_url == "postgresql://primary/booker" and s.read_database_url is None
+    with pytest.raises(settings.SettingsError) as exc:
+        settings.load({"BOOKER_READ_DATABASE_URL": "mysql://x", "BOOKER_LISTEN_DATABASE_URL": "http://y",
+                       "BOOKER_REPLICA_MAX_LAG": "soon"})
+    assert len(exc.value.problems) == 3
+    # the variables of scripts/ and tests/ are not settings, and not refused
+    settings.load({"BOOKER_RUN_USER": "booker", "BOOKER_TZ_SEED": "3"})

@@ -45,11 +45,12 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
 class Up:
     """One `booker up` subprocess in a directory, with its output in a file."""
 
-    def __init__(self, workdir: Path, env: dict[str, str], name: str) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str], name: str,
+                 options: list[str] | None = None) -> None:
         self.log = workdir / f"{name}.log"
         self.out = self.log.open("wb")
-        self.process = subprocess.Popen([*BOOKER, "up"], cwd=workdir, env=env, stdout=self.out,
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([*BOOKER, "up", *(options or [])], cwd=workdir, env=env,
+                                        stdout=self.out, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{env['BOOKER_PORT']}"
 
     def output(self) -> str:

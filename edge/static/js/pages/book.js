@@ -44,6 +44,8 @@ async function fetchSlots() {
   const days = visibleDays();
   const { from, to } = rangeFor(days[0], days[days.length - 1]);
   const q = new URLSearchParams({ from, to });
+  // the last change this page has seen: a read replica that has not replayed it does not answer
+  if (feed && feed.seq !== null) q.set("since", String(feed.seq));
   try {
     const body = await api(`/services/${encodeURIComponent(slug)}/slots?${q}`);
     if (n !== fetchNo) return;
