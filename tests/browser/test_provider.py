@@ -234,3 +234,28 @@ def test_workspace_on_a_phone(pages: Pages, demo_url: str) -> None:
     assert page.evaluate(fits)
     screenshot(page, "provider-phone-week.png")
     assert not pages.errors, pages.errors
+
+
+def test_provider_moves_a_booking_and_the_attendee_is_told(pages: Pages, demo_url: str) -> None:
+    booking = request_expert_call(demo_url, index=3)
+    page = pages.new(timezone="America/New_York")
+    login(page, CARA, demo.PROVIDER_PASSWORD, next_path="/provider")
+    item = page.locator(f'#requests [data-reference="{booking["reference"]}"]')
+    item.get_by_role("button", name="Move").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name=f"Move {booking['reference']}")).to_be_visible()
+    choice = dialog.locator(".move-times button").first
+    new_start = choice.get_attribute("data-start")
+    assert new_start
+    choice.click()
+    expect(dialog).to_be_hidden()
+    with psycopg.connect(demo_url) as c:
+        row = c.execute(
+            "SELECT starts_at, (SELECT array_agg(kind ORDER BY kind) FROM booking.notification_log n"
+            " WHERE n.booking_id = b.id AND kind LIKE '%%rescheduled') FROM booking.bookings b WHERE id = %s",
+            (booking["id"],)).fetchone()
+    assert row and row[0] == dt.datetime.fromisoformat(new_start)
+    assert row[1] == ["customer_rescheduled", "provider_rescheduled"]  # the outbox tells both, as today
+    expect(item).to_contain_text(
+        dt.datetime.fromisoformat(new_start).astimezone(NEW_YORK).strftime("%H:%M"))
+    assert not pages.errors, pages.errors
