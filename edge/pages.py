@@ -1,4 +1,4 @@
-"""The web client: seven pages, one HTML shell each fills with its title and module, and
+"""The web client: nine pages, one HTML shell each fills with its title and module, and
 their static files (CSS and JavaScript modules).
 
 No build step and no CDN: every asset lives under edge/static and is served here. The
