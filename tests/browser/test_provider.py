@@ -24,6 +24,7 @@ from booker import demo, mailsink
 from booker.settings import Settings
 from tests.browser.conftest import SCREENSHOTS, SECRET, LiveEdge, Pages
 from tests.browser.helpers import FREE_CELL, login
+from tests.browser.test_accessibility import unnamed_controls
 from tests.worker.conftest import FAST, free_port
 from worker.main import Worker, WorkerConfig
 
@@ -166,6 +167,7 @@ def test_provider_declines_from_the_email_link(pages: Pages, edge: LiveEdge, dem
     expect(page.locator("#request-summary")).to_contain_text("Awaiting confirmation")
     assert status_of(demo_url, booking["id"])[0] == "pending"  # opening the link changes nothing
     screenshot(page, "provider-email-decline-phone.png")
+    assert not unnamed_controls(page)
     page.get_by_label("Reason (optional, sent to the attendee)").fill("On holiday that week")
     page.get_by_role("button", name="Decline request").click()
     expect(page.locator("#outcome")).to_have_text("Declined. The attendee is told by email.")
@@ -233,6 +235,10 @@ def test_workspace_on_a_phone(pages: Pages, demo_url: str) -> None:
     expect(page.locator(".week-day")).to_have_count(7)
     assert page.evaluate(fits)
     screenshot(page, "provider-phone-week.png")
+    page.locator('details[data-resource="provider-cara"] summary').click()
+    page.locator(".hours-row").first.wait_for()
+    assert page.evaluate(fits)
+    assert not unnamed_controls(page)  # every button and field has an accessible name
     assert not pages.errors, pages.errors
 
 
