@@ -225,8 +225,10 @@ async function renderSchedule(reload) {
   (byDay.get(d) || []).length ? h("ul", { class: "week-list" }, byDay.get(d).map((b) => h("li", {},
     h("button", { type: "button", class: `week-event status-${b.status}`, "data-reference": b.reference,
       "aria-label": `${timeLabel(new Date(b.starts_at), state.zone)} ${b.service_name} with ${who(b)}, ${statusLabel(b.status)}`,
-      onclick: () => openDialog({ title: `${b.service_name} · ${b.reference}`,
-        content: h("ul", { class: "booking-list" }, bookingItem(b, async () => { $$("dialog").forEach((x) => x.remove()); await reload(); })) }) },
+      onclick: () => {
+        const dlg = openDialog({ title: `${b.service_name} · ${b.reference}`,
+          content: h("ul", { class: "booking-list" }, bookingItem(b, async () => { dlg.close(); await reload(); })) });
+      } },
     h("span", { class: "t" }, timeLabel(new Date(b.starts_at), state.zone)), " ", b.service_name,
     h("span", { class: "muted" }, ` · ${b.attendee?.name || "Guest"}`))))) : h("p", { class: "muted free" }, "Free")))));
 }
