@@ -11,7 +11,7 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import admin, auth, bookings, mail, me, services, system
+from edge.handlers import admin, auth, bookings, mail, me, provider, services, system
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -76,6 +76,16 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", f"{API}/admin/audit", admin.audit),
     ("GET", f"{API}/admin/mail", mail.list_mail),
     ("GET", f"{API}/admin/mail/{{id}}", mail.get_mail),
+    # the provider's workspace (issue 13) and the links of their "please confirm" email
+    ("GET", f"{API}/provider/bookings", provider.bookings),
+    ("GET", f"{API}/provider/resources", provider.resources),
+    ("GET", f"{API}/provider/resources/{{id}}/rules", provider.get_rules),
+    ("PUT", f"{API}/provider/resources/{{id}}/rules", provider.put_rules),
+    ("GET", f"{API}/provider/resources/{{id}}/closures", provider.list_closures),
+    ("POST", f"{API}/provider/resources/{{id}}/closures", provider.create_closure),
+    ("DELETE", f"{API}/provider/resources/{{id}}/closures/{{closure}}", provider.delete_closure),
+    ("GET", f"{API}/email-action", provider.email_action),
+    ("POST", f"{API}/email-action", provider.use_email_action),
 ]
 
 

@@ -411,6 +411,61 @@ PATHS: dict[str, dict[str, Any]] = {
                                                 "content": {"text/html": {"schema": STR}}}}}},
 }
 
+# The provider's workspace and the links of the provider's "please confirm" email (issue 13).
+PROV = ("provider",)
+SCHEMAS["ProviderResource"] = {"allOf": [ref("Resource"), obj({
+    "closures": {"type": "array", "items": ref("Closure"), "description": "those not yet ended"}})]}
+SCHEMAS["EmailAction"] = obj({
+    "action": {"enum": ["confirm", "decline"]},
+    "state": {"enum": ["open", "used", "decided", "expired", "done"],
+              "description": "open: the button works; used: this link already acted; decided: the booking is "
+                             "no longer pending; expired; done: the answer to the POST"},
+    "message": {**nullable(STR), "description": "what the state means, in words"},
+    "expires_at": TIME, "used_at": nullable(TIME), "booking": ref("Booking")},
+    ["action", "state", "message", "expires_at", "booking"])
+TOKEN = {"type": "string", "maxLength": 300, "description": "the token of the email's link (?token=)"}
+PROVIDER_RESOURCE = [p("id", UUID)]
+SCHEMAS["User"]["properties"]["provider"] = {"type": "boolean", "description": "GET /me: owns resources"}
+PATHS.update({
+    f"{API}/provider/bookings": {"get": op(
+        "Bookings on the resources I own, by start (default: all but holds)", _ok(200, ref("BookingPage")),
+        (401, 422), params=[q("from", TIME), q("to", TIME), q("status", STR, "comma-separated statuses"),
+                            q("resource", UUID, "one of my resources"), *ADMIN_PAGE], auth="required", tags=PROV)},
+    f"{API}/provider/resources": {"get": op(
+        "The resources I own, with weekly rules and closures",
+        _ok(200, obj({"data": {"type": "array", "items": ref("ProviderResource")}}, ["data"])), (401,),
+        auth="required", tags=PROV)},
+    f"{API}/provider/resources/{{id}}/rules": {
+        "get": op("Weekly opening hours of a resource I own (admins: any)",
+                  _ok(200, {"type": "array", "items": ref("Rule")}), (401, 403, 404), params=PROVIDER_RESOURCE,
+                  auth="required", tags=PROV),
+        "put": op("Replace the weekly opening hours of a resource I own (admins: any)",
+                  _ok(200, {"type": "array", "items": ref("Rule")}), (401, 403, 404), body=ref("Rules"),
+                  params=PROVIDER_RESOURCE, auth="required", tags=PROV),
+    },
+    f"{API}/provider/resources/{{id}}/closures": {
+        "get": op("Closures of a resource I own", _ok(200, obj({"data": {"type": "array", "items": ref("Closure")}})),
+                  (401, 403, 404), params=PROVIDER_RESOURCE, auth="required", tags=PROV),
+        "post": op("Close a resource I own for a period", _ok(201, ref("Closure"), "Created"), (401, 403, 404),
+                   body=obj({"starts_at": TIME, "ends_at": TIME, "reason": {"type": "string", "maxLength": 500}},
+                            ["starts_at", "ends_at"]),
+                   params=PROVIDER_RESOURCE, auth="required", tags=PROV),
+    },
+    f"{API}/provider/resources/{{id}}/closures/{{closure}}": {"delete": op(
+        "Remove a closure of a resource I own", NO_CONTENT, (401, 403, 404),
+        params=[p("id", UUID), p("closure", UUID)], auth="required", tags=PROV)},
+    f"{API}/email-action": {
+        "get": op("What a link of the provider's email would do (changes nothing); no sign-in",
+                  _ok(200, ref("EmailAction")), (403, 404, 422), params=[q("token", TOKEN, required=True)],
+                  auth="none", tags=PROV),
+        "post": op("Confirm or decline as the link says, once; no sign-in. 409: already used or no longer "
+                   "pending; 410: expired", _ok(200, ref("EmailAction")), (403, 404, 409, 410),
+                   body=obj({"token": TOKEN, "reason": {"type": "string", "maxLength": 500,
+                                                        "description": "a decline's reason, told to the attendee"}},
+                            ["token"]), auth="none", tags=PROV),
+    },
+})
+
 # /ready answers its own JSON with 503, naming what is missing.
 PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "content": {J: {"schema": ref("Health")}}}
 
@@ -443,7 +498,7 @@ def document(server_url: str = "/") -> dict[str, Any]:
         },
         "servers": [{"url": server_url}],
         "x-problem-types": PROBLEM_TYPES,
-        "tags": [{"name": n} for n in ("auth", "catalogue", "bookings", "admin", "live", "system")],
+        "tags": [{"name": n} for n in ("auth", "catalogue", "bookings", "admin", "live", "system", "provider")],
         "paths": PATHS,
         "components": {
             "schemas": SCHEMAS,

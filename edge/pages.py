@@ -1,4 +1,4 @@
-"""The web client: seven pages, one HTML shell each fills with its title and module, and
+"""The web client: nine pages, one HTML shell each fills with its title and module, and
 their static files (CSS and JavaScript modules).
 
 No build step and no CDN: every asset lives under edge/static and is served here. The
@@ -28,6 +28,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "/register": ("Create an account", "register"),
     "/me": ("My bookings", "me"),
     "/admin": ("Admin", "admin"),
+    # the workspace of a user who owns resources, and the pages behind the links of their
+    # "please confirm" email (?token=; no sign-in; a button, never a change on GET)
+    "/provider": ("Provider workspace", "provider"),
+    "/provider/{action:confirm|decline}": ("Answer a booking request", "provider-respond"),
 }
 
 SHELL = """<!doctype html>

@@ -84,7 +84,8 @@ COPY: dict[str, Copy] = {
 PENDING_PROVIDER = Copy(
     "Please confirm: {service} on {date} with {attendee}",
     "New request to confirm",
-    "{attendee} has requested {service}. Please confirm or decline it.",
+    "{attendee} has requested {service}. Please confirm or decline it: the buttons below work "
+    "without signing in, once, for 7 days (or until the start).",
 )
 
 
@@ -117,7 +118,7 @@ def links(kind: str, payload: dict[str, Any], public_url: str, secret: str) -> l
     booking id with BOOKER_SECRET exactly as the edge derives it (booker/manage.py)."""
     base = public_url.rstrip("/")
     if kind.startswith("provider_"):
-        return [("Your bookings", f"{base}/me")]
+        return provider_links(payload, base)
     if kind in ("customer_cancelled", "customer_declined"):
         return [("Book again", f"{base}/book/{payload['service_slug']}")]
     if payload.get("guest"):
@@ -125,6 +126,16 @@ def links(kind: str, payload: dict[str, Any], public_url: str, secret: str) -> l
         token = manage_token(secret, booking_id)
         return [("Manage or cancel this booking", f"{base}/book/manage/{booking_id}?token={token}")]
     return [("Manage or cancel this booking", f"{base}/me")]
+
+
+def provider_links(payload: dict[str, Any], base: str) -> list[tuple[str, str]]:
+    """The provider's workspace, and, in a "please confirm" message, the signed links to the
+    confirm and decline pages that api.claim_notifications put in the payload (each opens a
+    page with a button: nothing changes on opening a link)."""
+    actions = payload.get("actions") or {}
+    out = [(label, f"{base}/provider/{action}?token={actions[action]}")
+           for label, action in (("Confirm", "confirm"), ("Decline", "decline")) if actions.get(action)]
+    return [*out, ("Your bookings", f"{base}/provider")]
 
 
 def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:

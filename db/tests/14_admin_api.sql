@@ -87,7 +87,7 @@ SELECT throws_ok($$SELECT api.replace_availability_rules('00000000-0000-0000-000
 SELECT throws_ok($$SELECT api.replace_availability_rules('00000000-0000-0000-0000-0000000000a1', gen_random_uuid(), '[]')$$,
                  'RB404', 'resource not found', 'replace_availability_rules: RB404 for an unknown resource');
 SELECT throws_ok($$SELECT api.replace_availability_rules('00000000-0000-0000-0000-0000000000a2', '00000000-0000-0000-0000-0000000000b4', '[]')$$,
-                 'RB403', 'admins only', 'replace_availability_rules: RB403 for a member');
+                 'RB403', 'only the resource''s owner or an admin may manage its hours and closures', 'replace_availability_rules: RB403 for a member');
 SELECT throws_ok($$INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_time)
                    VALUES ('00000000-0000-0000-0000-0000000000b1', 3, '10:00', '11:00')$$,
                  '23P01', NULL, 'a DBA''s INSERT of an overlapping rule meets availability_rules_no_overlap_excl');
@@ -124,7 +124,7 @@ SELECT throws_ok($$SELECT api.replace_availability_rules('00000000-0000-0000-000
 SELECT throws_ok($$SELECT api.create_closure('00000000-0000-0000-0000-0000000000a1', gen_random_uuid(), '2038-12-24 00:00Z', '2038-12-25 00:00Z')$$,
                  'RB404', 'resource not found', 'create_closure: RB404 for an unknown resource');
 SELECT throws_ok($$SELECT api.resource_closures('00000000-0000-0000-0000-0000000000a2', '00000000-0000-0000-0000-0000000000b1')$$,
-                 'RB403', 'admins only', 'resource_closures: RB403 for a member');
+                 'RB403', 'only the resource''s owner or an admin may manage its hours and closures', 'resource_closures: RB403 for a member');
 SELECT lives_ok(format('SELECT api.delete_closure(%L, %L, %L)', :admin, :room_a, :'closure'), 'delete_closure: removes it');
 SELECT throws_ok(format('SELECT api.delete_closure(%L, %L, %L)', :admin, :room_a, :'closure'),
                  'RB404', 'closure not found', 'delete_closure: RB404 the second time');

@@ -100,7 +100,7 @@ async def delete_resource(request: web.Request) -> web.Response:
                                      (principal.id, path_uuid(request, what="resource"))))
 
 
-def _rules(body: dict[str, Any]) -> list[dict[str, Any]]:
+def parse_rules(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The shape of each rule (overlaps, weekdays and the grid are the database's rules)."""
     rules = body.get("rules")
     if not isinstance(rules, list):
@@ -132,7 +132,7 @@ async def put_rules(request: web.Request) -> web.Response:
     """Replace the weekly opening hours of a resource in one transaction."""
     principal = await require_admin(request)
     resource_id = path_uuid(request, what="resource")
-    rules = _rules(await read_json(request))
+    rules = parse_rules(await read_json(request))
     return json_response(await _call(request, "SELECT api.replace_availability_rules(%s, %s, %s) AS v",
                                      (principal.id, resource_id, Jsonb(rules))))
 

@@ -4,6 +4,7 @@ real SMTP server: recipients, Message-ID, local times, links and the .ics invita
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -118,7 +119,7 @@ async def test_a_reschedule_and_a_cancellation(
         assert int(event["SEQUENCE"]) == 2
         assert utc(event["DTSTART"]) == moved["starts_at"] and utc(event["DTEND"]) == moved["ends_at"]
     assert "Gina Guest" in rescheduled[1].text() and GUEST["email"] in rescheduled[1].text()
-    assert f"{PUBLIC_URL}/me" in rescheduled[1].text()
+    assert f"{PUBLIC_URL}/provider" in rescheduled[1].text()  # a provider's workspace (issue 13)
 
     owner.execute("SELECT api.cancel_booking(%s, NULL, 'Feeling better')", (booking["id"],))
     await drain(app_db_url, sink)
@@ -161,6 +162,15 @@ async def test_requests_that_need_confirmation(
     assert str(ics_of(to_member[0])[1]["STATUS"]) == "TENTATIVE"
     assert "(America/New_York)" in to_member[0].text()
     assert f"{PUBLIC_URL}/me" in to_member[0].text()  # a member manages bookings from their page
+    # Cara's request carries signed links to the confirm and decline pages, and points her to
+    # her workspace, not /me (issue 13); opening a link changes nothing.
+    text = "".join(r.text() for r in to_cara)
+    assert f"Your bookings: {PUBLIC_URL}/provider\r\n" in text and f"{PUBLIC_URL}/me" not in text
+    for action in ("confirm", "decline"):
+        link = re.search(rf"{PUBLIC_URL}/provider/{action}\?token=({first['id']}\.{action}\.\S+)", text)
+        assert link, (action, text)
+        state = owner.execute("SELECT api.email_action(%s) AS v", (link[1],)).fetchone()
+        assert state and state["v"]["state"] == "open" and state["v"]["booking"]["status"] == "pending"
 
     cara = user_id(owner, "cara@example.com")
     owner.execute("SELECT api.confirm_booking(%s, %s)", (first["id"], cara))

@@ -23,6 +23,8 @@ BEGIN
                      WHERE status = 'sending' AND next_attempt_at <= now() AND attempts >= max_attempts
                        FOR UPDATE SKIP LOCKED);
 
+    -- internal.with_email_actions adds the signed confirm/decline links to a provider's
+    -- "please confirm" row as it leaves (never stored in the outbox).
     RETURN QUERY
     WITH due AS (
         SELECT id
@@ -31,15 +33,17 @@ BEGIN
          ORDER BY next_attempt_at, id
          LIMIT p_limit
            FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+        UPDATE booking.notification_log n
+           SET status = 'sending',
+               locked_at = now(),
+               locked_by = p_worker,
+               attempts = n.attempts + 1,
+               next_attempt_at = now() + make_interval(secs => p_lease_seconds)
+          FROM due
+         WHERE n.id = due.id
+        RETURNING n.*
     )
-    UPDATE booking.notification_log n
-       SET status = 'sending',
-           locked_at = now(),
-           locked_by = p_worker,
-           attempts = n.attempts + 1,
-           next_attempt_at = now() + make_interval(secs => p_lease_seconds)
-      FROM due
-     WHERE n.id = due.id
-    RETURNING n.*;
+    SELECT w.* FROM claimed c, LATERAL internal.with_email_actions(c::booking.notification_log) w;
 END
 $$;

@@ -1,4 +1,5 @@
 -- Close a resource from p_starts_at to p_ends_at (no slots are offered inside). Returns it.
+-- Its owner (the provider) or an admin may (internal.own_resource).
 CREATE FUNCTION api.create_closure(
     p_actor uuid, p_resource uuid, p_starts_at timestamptz, p_ends_at timestamptz, p_reason text DEFAULT ''
 ) RETURNS jsonb
@@ -8,7 +9,7 @@ CREATE FUNCTION api.create_closure(
 DECLARE
     v booking.closures;
 BEGIN
-    PERFORM internal.lock_resource(p_actor, p_resource);
+    PERFORM internal.lock_own_resource(p_actor, p_resource);
     IF p_starts_at IS NULL THEN
         PERFORM internal.fail_invalid('starts_at', 'is required');
     END IF;

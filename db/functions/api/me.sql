@@ -1,4 +1,4 @@
--- The signed-in user's profile; RB401 when the account is gone or disabled.
+-- The signed-in user's profile (with provider: whether they own resources); RB401 when the account is gone or disabled.
 CREATE FUNCTION api.me(p_actor uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, booking
@@ -8,6 +8,8 @@ DECLARE
 BEGIN
     SELECT jsonb_build_object('id', u.id, 'email', u.email, 'name', u.name, 'role', u.role,
                               'created_at', u.created_at)
+           -- provider: the user owns resources (the web client shows the provider workspace)
+           || jsonb_build_object('provider', EXISTS (SELECT 1 FROM booking.resources r WHERE r.owner_id = u.id))
       INTO v FROM booking.users u WHERE u.id = p_actor AND u.disabled_at IS NULL;
     IF v IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'RB401', MESSAGE = 'this account no longer exists';

@@ -8,6 +8,7 @@ function renderNav(nav, user) {
   const items = [link("/", "Services")];
   if (user) {
     items.push(link("/me", "My bookings"));
+    if (user.provider) items.push(link("/provider", "Provider")); // owns resources (GET /me)
     if (user.role === "admin") items.push(link("/admin", "Admin"));
     items.push(h("span", { class: "who" }, user.name || user.email));
     items.push(h("button", {
