@@ -57,6 +57,7 @@ TITLES: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
     409: ("conflict", "Conflict"),
+    410: ("gone", "No longer offered"),
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation-error", "Invalid request"),
@@ -207,8 +208,10 @@ CONSTRAINT_FIELDS: dict[str, str] = {
     "availability_rules_validity_check": "rules",
     "closures_during_check": "ends_at",
     "email_address_check": "email",  # the domain booking.email_address (users, resources)
+    "services_price_finite_check": "price",  # migration 0076: not NaN
 }
-CONSTRAINT_MESSAGES: dict[str, str] = {"email_address_check": "is not an email address"}
+CONSTRAINT_MESSAGES: dict[str, str] = {"email_address_check": "is not an email address",
+                                       "services_price_finite_check": "must be a number, e.g. 49.00"}
 
 
 def _constraint_field(name: str | None) -> str:

@@ -4,7 +4,7 @@
 -- catalogue values naming the field, capacity drops refused while bookings hold the
 -- seats, deactivation counting upcoming bookings and the public link answering 410.
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 \ir fixtures.psql
 \set admin '''00000000-0000-0000-0000-0000000000a1'''
 \set member '''00000000-0000-0000-0000-0000000000a2'''
@@ -119,6 +119,9 @@ SELECT is(pg_temp.err($$SELECT api.update_service('00000000-0000-0000-0000-00000
           'must be a date and time, e.g. 2027-06-04T19:00:00+02:00', 'update_service: a start that does not parse names starts_at');
 SELECT is(pg_temp.err($$SELECT api.update_resource('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b3', '{"capacity": 1.5}')$$) -> 'detail',
           '{"errors": {"capacity": "must be a whole number"}}', 'update_resource: a capacity of 1.5 names the field');
+
+SELECT is(pg_temp.violation($$SELECT api.update_service('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000c1', '{"price": "NaN"}')$$),
+          '23514 services_price_finite_check', 'update_service: a price of NaN is refused (it passed price >= 0)');
 
 -- capacity drops, deactivation --------------------------------------------------------------------
 INSERT INTO saved SELECT 'c1', b.id FROM api.book_slot('concert', '2038-09-10 20:00Z', '{}', p_user => :member, p_seats => 4) b;
