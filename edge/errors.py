@@ -240,11 +240,14 @@ def problem_response(request: web.Request, problem: Problem) -> web.Response:
         body["alternatives"] = problem.alternatives
     if problem.status >= 500:
         body["request_id"] = request.get(REQUEST_ID)
+    # A problem is the state of now: 404 and 410 are cacheable by default (RFC 9111), and a
+    # browser that kept a 410 would not see a service that was reactivated (issue 13).
+    headers = {"Cache-Control": "no-store", **(problem.headers or {})}
     return web.Response(
         status=problem.status,
         text=json.dumps(body),
         content_type=PROBLEM_JSON,
-        headers=problem.headers,
+        headers=headers,
     )
 
 
