@@ -209,3 +209,53 @@ def test_screenshots_of_the_admin_booking_actions(pages: Pages, demo_url: str) -
         page.locator("#edit-service").wait_for()
         page.screenshot(path=SCREENS / f"admin-service-edit-{name}.png", full_page=True)
     assert not pages.errors
+
+
+def test_admin_declines_edits_notes_and_cancels_inside_the_cutoff(pages: Pages, demo_url: str) -> None:
+    member = _sql(demo_url, "SELECT id FROM booking.users WHERE email = 'member@example.com'")
+    pending = _sql(demo_url, """
+        SELECT b.reference FROM api.book_slot('expert-call',
+            (SELECT starts_at FROM api.available_slots('expert-call', now() + interval '1 day',
+                                                       now() + interval '14 days') ORDER BY 1 LIMIT 1),
+            '{}', p_user => %s) b""", (member,))
+    late = _sql(demo_url, """
+        SELECT b.reference FROM api.book_slot('meeting-room',
+            (SELECT starts_at FROM api.available_slots('meeting-room', now() + interval '1 day',
+                                                       now() + interval '14 days') ORDER BY 1 LIMIT 1),
+            '{"name": "Lu Late", "email": "lu@example.org"}') b""")
+    # the cutoff now covers the next two weeks: the booking is inside it whatever the hour
+    _sql(demo_url, "UPDATE booking.services SET cancellation_cutoff_minutes = 20160"
+                   " WHERE slug = 'meeting-room'")
+    page = pages.new()
+    login(page, demo.ADMIN_EMAIL, demo.ADMIN_PASSWORD, next_path="/admin")
+
+    _show_booking(page, pending)
+    page.get_by_role("button", name=f"Decline {pending}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Reason (sent to the attendee)").fill("Cara is travelling that week")
+    dialog.get_by_role("button", name="Decline booking").click()
+    expect(page.locator("#booking-action-result")).to_have_text(f"{pending} declined.")
+    assert _sql(demo_url, "SELECT status::text || ' ' || status_reason FROM booking.bookings"
+                          " WHERE reference = %s", (pending,)) == "declined Cara is travelling that week"
+
+    _show_booking(page, late)
+    page.get_by_role("button", name=f"Notes {late}").click()
+    page.get_by_role("dialog").get_by_label("Notes", exact=False).fill("Needs a projector")
+    page.get_by_role("dialog").get_by_role("button", name="Save notes").click()
+    expect(page.locator(f'#booking-results tr[data-reference="{late}"]')).to_contain_text("Needs a projector")
+
+    page.get_by_role("button", name=f"Cancel {late}").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("inside the service's cancellation cutoff")
+    override = dialog.get_by_label("Override the cancellation cutoff", exact=False)
+    expect(override).to_be_checked()
+    override.uncheck()  # without the override the database refuses, and says why
+    dialog.get_by_role("button", name="Cancel booking").click()
+    expect(dialog).to_contain_text("cancellation closed")
+    override.check()
+    dialog.get_by_role("button", name="Cancel booking").click()
+    expect(page.locator("#booking-action-result")).to_have_text(f"{late} cancelled.")
+    page.get_by_role("button", name=f"Audit trail of {late}").click()
+    expect(page.locator("#audit-results")).to_contain_text(
+        "admin override: cancelled inside the 20160-minute cutoff")
+    assert not pages.errors
