@@ -259,3 +259,32 @@ def test_admin_declines_edits_notes_and_cancels_inside_the_cutoff(pages: Pages, 
     expect(page.locator("#audit-results")).to_contain_text(
         "admin override: cancelled inside the 20160-minute cutoff")
     assert not pages.errors
+
+
+def test_admin_edits_a_resource_and_the_database_refuses_a_capacity_drop(pages: Pages, demo_url: str) -> None:
+    _sql(demo_url, """SELECT api.book_slot('limited-concert',
+                          (SELECT lower(fixed_window) FROM booking.services WHERE slug = 'limited-concert'),
+                          '{"name": "Vi", "email": "vi@example.org"}', p_seats => 2)""")
+    page = pages.new()
+    login(page, demo.ADMIN_EMAIL, demo.ADMIN_PASSWORD, next_path="/admin")
+    page.get_by_role("button", name="Edit resource The Hall").click()
+    form = page.locator("#edit-resource")
+    form.get_by_label("Capacity (seats at once)").fill("1")
+    form.get_by_role("button", name="Save resource").click()
+    expect(form.locator("#er-capacity-error")).to_contain_text("upcoming booking(s) hold seats above 1")
+    page.get_by_role("button", name="Edit resource Room New York").click()
+    form = page.locator("#edit-resource")
+    form.get_by_label("Provider account (email)").fill("nobody@example.com")
+    form.get_by_role("button", name="Save resource").click()
+    expect(form.locator("#er-owner-error")).to_have_text("no user with this email")
+    form.get_by_label("Provider account (email)").fill("ben@example.com")
+    form.get_by_label("Resource location").fill("New York, 5th floor")
+    form.get_by_role("button", name="Save resource").click()
+    expect(page.locator("#resource-saved")).to_have_text("Room New York saved.")
+    row = page.locator('tr[data-resource="room-nyc"]')
+    expect(row).to_contain_text("ben@example.com")
+    expect(row).to_contain_text("New York, 5th floor")
+    page.get_by_role("button", name="Deactivate resource Room New York").click()
+    page.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
+    expect(page.locator('tr[data-resource="room-nyc"]')).to_contain_text("Inactive")
+    assert not pages.errors
