@@ -53,6 +53,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("DELETE", f"{API}/bookings/{{id}}", bookings.cancel_booking),
     ("POST", f"{API}/bookings/{{id}}/confirm", bookings.confirm_booking),
     ("POST", f"{API}/bookings/{{id}}/decline", bookings.decline_booking),
+    ("POST", f"{API}/bookings/{{id}}/move", bookings.move_booking),  # issue 13: admins and providers
     # admin
     ("GET", f"{API}/admin/resources", admin.list_resources),
     ("GET", f"{API}/admin/resource-kinds", admin.resource_kinds),

@@ -208,8 +208,10 @@ CONSTRAINT_FIELDS: dict[str, str] = {
     "availability_rules_validity_check": "rules",
     "closures_during_check": "ends_at",
     "email_address_check": "email",  # the domain booking.email_address (users, resources)
+    "services_price_finite_check": "price",  # migration 0076: not NaN
 }
-CONSTRAINT_MESSAGES: dict[str, str] = {"email_address_check": "is not an email address"}
+CONSTRAINT_MESSAGES: dict[str, str] = {"email_address_check": "is not an email address",
+                                       "services_price_finite_check": "must be a number, e.g. 49.00"}
 
 
 def _constraint_field(name: str | None) -> str:
@@ -238,11 +240,14 @@ def problem_response(request: web.Request, problem: Problem) -> web.Response:
         body["alternatives"] = problem.alternatives
     if problem.status >= 500:
         body["request_id"] = request.get(REQUEST_ID)
+    # A problem is the state of now: 404 and 410 are cacheable by default (RFC 9111), and a
+    # browser that kept a 410 would not see a service that was reactivated (issue 13).
+    headers = {"Cache-Control": "no-store", **(problem.headers or {})}
     return web.Response(
         status=problem.status,
         text=json.dumps(body),
         content_type=PROBLEM_JSON,
-        headers=problem.headers,
+        headers=headers,
     )
 
 

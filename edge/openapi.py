@@ -174,6 +174,7 @@ SCHEMAS: dict[str, Schema] = {
         "seq": INT, "booking_id": UUID, "reference": nullable(STR), "action": STR, "status": STR,
         "service": STR, "resource": STR, "starts_at": TIME, "ends_at": TIME, "old_starts_at": nullable(TIME),
         "old_ends_at": nullable(TIME), "actor": nullable(UUID), "actor_email": nullable(STR), "db_user": STR,
+        "override": {**nullable(STR), "description": "what an admin overrode (e.g. cancelled inside the cutoff)"},
         "at": TIME}, ["seq", "booking_id", "action", "status", "at"]),
     "Health": obj({"status": STR, "database": STR, "pending_migrations": {"type": "array", "items": STR}},
                   ["status"]),
@@ -283,7 +284,7 @@ PATHS: dict[str, dict[str, Any]] = {
         params=[q("search", {"type": "string", "maxLength": 200}),
                 q("sort", {"enum": ["name", "price", "starts_at"], "default": "name"}),
                 q("order", {"enum": ["asc", "desc"], "default": "asc"}), *PAGE], tags=S)},
-    f"{API}/services/{{slug}}": {"get": op("A service and its resources", _ok(200, ref("Service")), (404,),
+    f"{API}/services/{{slug}}": {"get": op("A service and its resources (410: deactivated)", _ok(200, ref("Service")), (404, 410),
                                            params=[p("slug")], tags=S)},
     f"{API}/services/{{slug}}/slots": {"get": op(
         "Every slot in a range with its status, and the change sequence to resume live updates from",
@@ -371,7 +372,9 @@ PATHS: dict[str, dict[str, Any]] = {
                                                    "text/csv": {"schema": STR}}}},
         (401, 403, 422),
         params=[q("service", STR), q("resource", STR), q("status", STATUS), q("from", TIME), q("to", TIME),
-                q("q", {"type": "string", "maxLength": 200}, "reference, name or email contains"), *ADMIN_PAGE],
+                q("q", {"type": "string", "maxLength": 200}, "reference, name or email contains"), *ADMIN_PAGE,
+                q("around", TIME, "earliest first, pages cut at this instant; without page: the page that "
+                                  "starts with the first booking at or after it (meta.around_page)")],
         auth="admin", tags=ADM)},
     f"{API}/admin/notifications": {"get": op(
         "The email outbox", _ok(200, ref("NotificationPage")), (401, 403, 422),
@@ -465,6 +468,13 @@ PATHS.update({
                             ["token"]), auth="none", tags=PROV),
     },
 })
+# Issue 13: moving a booking (admins, and the provider who owns its resource).
+PATHS[f"{API}/bookings/{{id}}/move"] = {"post": op(
+    "Move a booking to another start and/or resource (admins, the resource's owner; no cancellation cutoff, "
+    "a move inside it is noted in the audit); a 409 with alternatives changes nothing",
+    _ok(200, ref("Booking")), (401, 403, 404, 409),
+    body=obj({"starts_at": TIME, "resource": {"type": "string", "description": "slug or id; default: the same"}},
+             ["starts_at"]), params=[p("id", UUID)], auth="required", tags=B)}
 
 # /ready answers its own JSON with 503, naming what is missing.
 PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "content": {J: {"schema": ref("Health")}}}

@@ -59,7 +59,7 @@ COPY: dict[str, Copy] = {
     "customer_rescheduled": Copy(
         "Rescheduled: {service}, now on {date}",
         "Your booking has moved",
-        "{attendee}, your booking has a new time; the attached invitation updates your calendar.",
+        "{attendee}, your booking has a new time or place; the attached invitation updates your calendar.",
     ),
     "customer_cancelled": Copy(
         "Cancelled: {service} on {date}",
@@ -73,7 +73,8 @@ COPY: dict[str, Copy] = {
     "provider_rescheduled": Copy(
         "Rescheduled: {service}, now on {date} with {attendee}",
         "Booking moved",
-        "{attendee}'s booking of {service} has a new time; the attached invitation updates your calendar.",
+        "{attendee}'s booking of {service} has a new time or place; the attached invitation updates "
+        "your calendar.",
     ),
     "provider_cancelled": Copy(
         "Cancelled: {service} on {date} with {attendee}",

@@ -160,7 +160,7 @@ SELECT throws_ok($$SELECT api.update_service('00000000-0000-0000-0000-0000000000
 SELECT is(api.set_service_resources(:admin, :'yoga', ARRAY['office']) -> 'resources', '["office"]',
           'set_service_resources: replaces its team');
 SELECT is(api.set_service_active(:admin, :'yoga', false) -> 'active', 'false', 'set_service_active: deactivates');
-SELECT throws_ok($$SELECT api.service_detail('yoga')$$, 'RB404', 'service not found', 'service_detail: RB404 for an inactive service');
+SELECT throws_ok($$SELECT api.service_detail('yoga')$$, 'RB410', 'this service is no longer offered', 'service_detail: RB410 for an inactive service (issue 13: its link says so)');
 SELECT is((SELECT array_agg(s ->> 'slug') FROM jsonb_array_elements(api.admin_services(:admin, 1, 3) -> 'data') s),
           ARRAY['approval', 'concert', 'consult'], 'admin_services: every service by slug, paged');
 SELECT throws_ok($$SELECT api.admin_service('00000000-0000-0000-0000-0000000000a1', gen_random_uuid())$$,

@@ -269,6 +269,7 @@ async def list_bookings(request: web.Request) -> web.Response:
     wants_csv = "text/csv" in request.headers.get("Accept", "") or request.query.get("format") == "csv"
     page, limit = page_params(request, max_limit=200, default_limit=50)
     f = Fields(request.query)
+    around = f.instant("around")  # earliest first, pages cut at this instant (issue 13)
     params: dict[str, Any] = {
         "actor": principal.id,
         "service": f.text("service", max_len=200),
@@ -292,8 +293,13 @@ async def list_bookings(request: web.Request) -> web.Response:
         return web.Response(text=out.getvalue(), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": 'attachment; filename="bookings.csv"'})
     query = ("SELECT api.admin_bookings(%(actor)s, " + filters
-             + ", p_page => %(page)s, p_limit => %(limit)s) AS v")
-    return json_response(await _call(request, query, {**params, "page": page, "limit": limit}))
+             + ", p_page => %(page)s, p_limit => %(limit)s, p_around => %(around)s) AS v")
+    if around is not None and "page" not in request.query:
+        page_or_none: int | None = None  # the page that starts at `around`
+    else:
+        page_or_none = page
+    return json_response(await _call(request, query, {**params, "page": page_or_none, "limit": limit,
+                                                      "around": around}))
 
 
 def _csv_cell(value: Any) -> str:

@@ -225,3 +225,19 @@ async def decline_booking(request: web.Request) -> web.Response:
     assert row
     return json_response(row["booking"])
 
+
+
+async def move_booking(request: web.Request) -> web.Response:
+    """Move a booking to another start and/or resource (api.move_booking: admins and the
+    provider who owns its resource; no cancellation cutoff; a 409 changes nothing)."""
+    principal = await require_user(request)
+    booking_id = path_uuid(request, what="booking")
+    f = Fields(await read_json(request))
+    starts_at = f.instant("starts_at", required=True)
+    resource = f.text("resource", max_len=200)
+    f.check()
+    row = await db.query_one(
+        request, "SELECT api.booking_json(b) AS booking FROM api.move_booking(%s, %s, %s, %s) b",
+        (booking_id, principal.id, starts_at, await resource_id(request, resource)))
+    assert row
+    return json_response(row["booking"])

@@ -114,7 +114,7 @@ async def test_service_creation_returns_public_link(client: TestClient[Any, Any]
     assert (await client.get(url, headers=h)).status == 200
     deactivated = await client.delete(url, headers=h)
     assert (await deactivated.json())["active"] is False
-    assert (await client.get(f"{API}/services/yoga")).status == 404
+    assert (await client.get(f"{API}/services/yoga")).status == 410  # issue 13: its link says so
     listed = await (await client.get(f"{API}/admin/services", headers=h)).json()
     assert {"yoga", "gala", "consultation"} <= {s["slug"] for s in listed["data"]}
 

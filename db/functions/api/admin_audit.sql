@@ -17,7 +17,7 @@ BEGIN
                         'status', a.status, 'service', s.slug, 'resource', r.slug,
                         'starts_at', a.starts_at, 'ends_at', a.ends_at, 'old_starts_at', a.old_starts_at,
                         'old_ends_at', a.old_ends_at, 'actor', a.actor, 'actor_email', u.email,
-                        'db_user', a.db_user, 'at', a.at) ORDER BY a.id DESC)
+                        'db_user', a.db_user, 'override', a.override, 'at', a.at) ORDER BY a.id DESC)
                FROM (SELECT * FROM matching m ORDER BY m.id DESC
                       LIMIT p_limit OFFSET (p_page - 1)::bigint * p_limit) a
                JOIN booking.services s ON s.id = a.service_id

@@ -1,6 +1,6 @@
 -- Cancel a booking (or release a hold). Idempotent: cancelling a cancelled, expired or
 -- declined booking returns it unchanged. Inside the service's cancellation cutoff it
--- raises RB422 unless p_force, which only admins may use.
+-- raises RB422 unless p_force, which only admins may use (the audit row then notes the override).
 CREATE FUNCTION api.cancel_booking(
     p_booking uuid,
     p_actor uuid,
@@ -31,6 +31,9 @@ BEGIN
        SET status = 'cancelled', status_reason = nullif(trim(p_reason), '')
      WHERE id = p_booking
     RETURNING * INTO v_booking;
+    IF p_force AND now() > v_booking.starts_at - make_interval(mins => v_cutoff) THEN  -- issue 13
+        PERFORM internal.note_override(p_booking, format('cancelled inside the %s-minute cutoff', v_cutoff));
+    END IF;
     RETURN v_booking;
 END
 $$;

@@ -11,6 +11,7 @@ DECLARE
 BEGIN
     PERFORM internal.require_admin(p_actor);
     PERFORM internal.require_fields(p_fields, ARRAY['slug', 'name', 'duration_minutes']);
+    PERFORM internal.check_field_types(NULL::booking.services, p_fields - 'visibility');  -- before the casts below (visibility: write_service names its values)
     INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes)
     VALUES (p_fields ->> 'slug', p_fields ->> 'name', (p_fields ->> 'duration_minutes')::integer,
             coalesce(p_fields ->> 'slot_step_minutes', p_fields ->> 'duration_minutes')::integer)

@@ -11,6 +11,7 @@ DECLARE
 BEGIN
     PERFORM internal.check_one_of('kind', v_fields ->> 'kind', internal.resource_kinds());
     SELECT * INTO v FROM booking.resources WHERE id = p_id;
+    PERFORM internal.check_field_types(v, v_fields);  -- RB422 naming the field, not a bare cast error
     v := jsonb_populate_record(v, v_fields);
     IF p_fields ? 'owner' THEN
         v.owner_id := NULL;

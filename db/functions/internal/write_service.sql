@@ -19,8 +19,14 @@ BEGIN
     PERFORM internal.check_one_of('visibility', v_fields ->> 'visibility',
                                   enum_range(NULL::booking.service_visibility)::text[]);
     SELECT * INTO v FROM booking.services WHERE id = p_id;
+    PERFORM internal.check_field_types(v, v_fields);  -- RB422 naming the field, not a bare cast error
     v := jsonb_populate_record(v, v_fields);
     IF p_fields ? 'starts_at' THEN
+        BEGIN
+            PERFORM (p_fields ->> 'starts_at')::timestamptz;
+        EXCEPTION WHEN data_exception THEN
+            PERFORM internal.fail_invalid('starts_at', 'must be a date and time, e.g. 2027-06-04T19:00:00+02:00');
+        END;
         v.fixed_window := CASE WHEN p_fields ->> 'starts_at' IS NOT NULL THEN tstzrange(
             (p_fields ->> 'starts_at')::timestamptz,
             (p_fields ->> 'starts_at')::timestamptz + make_interval(mins => v.duration_minutes)) END;

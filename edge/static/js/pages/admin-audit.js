@@ -28,7 +28,8 @@ export async function auditPanel(panel, booking = "") {
       return;
     }
     clear(results, table("Audit trail", ["#", "When", "Action", "Status", "Time", "By"], rows.map((a) =>
-      h("tr", {}, h("td", {}, String(a.seq ?? a.id ?? "")), h("td", {}, when(a.at)), h("td", {}, a.action || ""),
+      h("tr", {}, h("td", {}, String(a.seq ?? a.id ?? "")), h("td", {}, when(a.at)),
+        h("td", {}, a.action || "", a.override ? h("span", { class: "override" }, ` (admin override: ${a.override})`) : null),
         h("td", {}, h("span", { class: `status status-${a.status}` }, statusLabel(a.status))),
         h("td", {}, a.old_starts_at && a.old_starts_at !== a.starts_at
           ? `${when(a.old_starts_at)} → ${when(a.starts_at)}` : when(a.starts_at)),

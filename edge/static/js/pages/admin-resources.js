@@ -1,25 +1,99 @@
-// The admin "Resources" tab: resources, their weekly hours and closures.
+// The admin "Resources" tab: resources, their settings (owner by email, capacity, time
+// zone, location; deactivate and reactivate), their weekly hours and closures.
 import { api } from "../api.js";
 import { allZones } from "../time.js";
-import { $, $$, announce, clear, field, h, showFieldErrors, spinner } from "../ui.js";
+import { $, $$, announce, clear, confirmDialog, field, h, showFieldErrors, spinner } from "../ui.js";
 import { zone, WEEKDAYS, list, when, table, submitWith, autoSlug } from "./admin-common.js";
 
-export async function resourcesPanel(panel) {
+export async function resourcesPanel(panel, notice) {
   const [resources, kinds] = await Promise.all([
     api("/admin/resources").then(list), api("/admin/resource-kinds").then(list)]);
   const editor = h("div", { id: "resource-editor" });
+  const again = (message) => resourcesPanel(panel, h("p", { class: "notice success", id: "resource-saved", role: "status" }, message));
   clear(panel,
     h("h2", {}, "Resources"),
-    table("Resources", ["Name", "Slug", "Kind", "Capacity", "Time zone", "Location", ""], resources.map((r) =>
-      h("tr", { "data-resource": r.slug },
+    notice instanceof Node ? notice : null,
+    table("Resources", ["Name", "Slug", "Kind", "Capacity", "Time zone", "Owner", "Location", "Status", "Actions"], resources.map((r) =>
+      h("tr", { "data-resource": r.slug, class: r.active === false ? "inactive" : null },
         h("td", {}, r.name), h("td", {}, h("code", {}, r.slug)), h("td", {}, r.kind), h("td", {}, String(r.capacity)),
-        h("td", {}, r.timezone), h("td", {}, r.location || ""),
-        h("td", {}, h("button", {
-          type: "button", class: "secondary", "aria-label": `Edit hours and closures of ${r.name}`,
-          onclick: () => resourceEditor(editor, r),
-        }, "Hours & closures")))), "No resources yet."),
+        h("td", {}, r.timezone), h("td", {}, r.owner || ""), h("td", {}, r.location || ""),
+        h("td", {}, r.active === false ? "Inactive" : "Active"),
+        h("td", {}, h("div", { class: "row-actions" },
+          h("button", { type: "button", class: "secondary small", "aria-label": `Edit resource ${r.name}`,
+            onclick: () => settingsEditor(editor, r, kinds, again) }, "Edit"),
+          h("button", {
+            type: "button", class: "secondary small", "aria-label": `Edit hours and closures of ${r.name}`,
+            onclick: () => resourceEditor(editor, r),
+          }, "Hours & closures"),
+          h("button", { type: "button", class: "secondary small",
+            "aria-label": `${r.active === false ? "Reactivate" : "Deactivate"} resource ${r.name}`,
+            onclick: () => setActive(r, r.active === false, again) }, r.active === false ? "Reactivate" : "Deactivate"))))),
+    "No resources yet."),
     editor,
     newResourceForm(kinds, () => resourcesPanel(panel)));
+}
+
+// Deactivate or reactivate, with the effects in words (the database's rule: bookings stay).
+async function setActive(r, active, again) {
+  let answer;
+  const ok = await confirmDialog({
+    title: active ? `Reactivate ${r.name}?` : `Deactivate ${r.name}?`,
+    message: active ? h("p", {}, "It offers slots again for the services it delivers.")
+      : h("ul", { class: "effects" },
+        h("li", {}, "It offers no new slots for any service."),
+        h("li", {}, "Bookings already on it stay (nobody is emailed); move or cancel them from Bookings if needed.")),
+    confirmLabel: active ? "Reactivate" : "Deactivate",
+    danger: !active,
+    action: async () => {
+      answer = active ? await api(`/admin/resources/${r.id}`, { method: "PATCH", body: { active: true } })
+        : await api(`/admin/resources/${r.id}`, { method: "DELETE" });
+    },
+  });
+  if (!ok) return;
+  const n = answer?.upcoming_bookings;
+  await again(active ? `${r.name} is active again.`
+    : `${r.name} deactivated.${n ? ` ${n} upcoming booking${n === 1 ? "" : "s"} on it stay${n === 1 ? "s" : ""}: see Bookings.` : ""}`);
+}
+
+// The settings of one resource. The database judges them: a capacity below the seats that
+// upcoming bookings hold, an unknown owner email or zone come back as a 422 on the field.
+function settingsEditor(editor, r, kinds, again) {
+  const zones = allZones();
+  const submit = h("button", { type: "submit", id: "save-resource" }, "Save resource");
+  const form = h("form", { class: "panel", novalidate: true, "aria-labelledby": "edit-res-h", id: "edit-resource" },
+    h("h3", { id: "edit-res-h", tabindex: "-1" }, `Edit ${r.name}`),
+    h("p", { class: "form-error", role: "alert" }),
+    h("div", { class: "row" },
+      field({ id: "er-name", name: "name", label: "Resource name", required: true, attrs: { value: r.name } }),
+      field({ id: "er-slug", name: "slug", label: "Resource slug", required: true, attrs: { value: r.slug } }),
+      field({ id: "er-kind", name: "kind", label: "Kind", options: kinds.map((k) => [k, k]) }),
+      field({ id: "er-capacity", name: "capacity", label: "Capacity (seats at once)", type: "number", attrs: { min: "1", value: String(r.capacity) },
+        hint: "Lowering it is refused while upcoming bookings hold the seats above it." }),
+      field({ id: "er-timezone", name: "timezone", label: "Resource time zone", options: (zones.includes(r.timezone) ? zones : [r.timezone, ...zones]).map((z) => [z, z]),
+        hint: "Opening hours are read in this zone; existing bookings keep their instants." })),
+    h("div", { class: "row" },
+      field({ id: "er-owner", name: "owner", label: "Provider account (email)", type: "email", attrs: { value: r.owner || "" },
+        hint: "The user who runs this resource: sees and confirms its bookings. Empty: none." }),
+      field({ id: "er-email", name: "email", label: "Notification email", type: "email", attrs: { value: r.email || "" },
+        hint: "Where provider emails go; empty: the provider account's email." }),
+      field({ id: "er-location", name: "location", label: "Resource location", attrs: { value: r.location || "" } })),
+    field({ id: "er-description", name: "description", label: "Resource description", type: "textarea" }),
+    h("div", { class: "actions" }, submit,
+      h("button", { type: "button", class: "secondary", onclick: () => clear(editor) }, "Close")));
+  form.elements.kind.value = r.kind;
+  form.elements.timezone.value = r.timezone;
+  form.elements.description.value = r.description || "";
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    const body = { name: f.name.value.trim(), slug: f.slug.value.trim(), kind: f.kind.value,
+      capacity: Number(f.capacity.value), timezone: f.timezone.value, owner: f.owner.value.trim() || null,
+      email: f.email.value.trim() || null, location: f.location.value.trim() || null, description: f.description.value.trim() };
+    const saved = await submitWith(form, submit, () => api(`/admin/resources/${r.id}`, { method: "PATCH", body }));
+    if (saved) await again(`${saved.name} saved.`);
+  });
+  clear(editor, form);
+  $("#edit-res-h").focus();
 }
 
 function newResourceForm(kinds, done) {

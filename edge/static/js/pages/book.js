@@ -599,6 +599,11 @@ async function start() {
         svc = null;
       }
     }
+    if (!svc && e.status === 410) { // deactivated by an admin (issue 13)
+      clear(main, h("h1", {}, "No longer offered"),
+        h("p", {}, "This service is no longer offered, so it cannot be booked. ", h("a", { href: "/" }, "See all services"), "."));
+      return;
+    }
     if (!svc) {
       clear(main, h("h1", {}, "Service not found"),
         h("p", {}, e.status === 404 ? "This booking link does not exist or is not public. " : `Could not load it: ${e.message}. `,
