@@ -284,7 +284,10 @@ PATHS: dict[str, dict[str, Any]] = {
                                            params=[p("slug")], tags=S)},
     f"{API}/services/{{slug}}/slots": {"get": op(
         "Every slot in a range with its status, and the change sequence to resume live updates from",
-        _ok(200, ref("Slots")), (404, 422), params=[p("slug"), *RANGE], tags=S)},
+        _ok(200, ref("Slots")), (404, 422), params=[
+            p("slug"), *RANGE,
+            q("resource", {"type": "string", "maxLength": 200},
+              "only this resource's slots (slug or id of one of the service's resources)")], tags=S)},
     f"{API}/availability": {"get": op(
         "Bookable slots grouped by resource", _ok(200, ref("Availability")), (404, 422),
         params=[q("service", STR, required=True), q("resource", STR), *RANGE], tags=S)},

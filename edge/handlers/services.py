@@ -54,7 +54,7 @@ def _range(f: Fields) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-SlotKey = tuple[str, dt.datetime, dt.datetime]
+SlotKey = tuple[str, dt.datetime, dt.datetime, str | None]  # slug, from, to, resource
 
 
 class SlotCache:
@@ -110,7 +110,7 @@ class SlotCache:
             task.exception()  # retrieved: whoever awaited it has re-raised it already
 
     async def _render(self, app: web.Application, key: SlotKey) -> str:
-        slug, start, end = key
+        slug, start, end, resource = key
         row = await db.query_one(
             app,
             """SELECT api.current_seq() AS seq,
@@ -118,11 +118,12 @@ class SlotCache:
                                     'starts_at', g.starts_at, 'ends_at', g.ends_at,
                                     'status', g.status, 'seats_left', coalesce(g.seats_left, 0))
                                 ORDER BY g.starts_at)
-                                  FROM api.slot_grid(%s, %s, %s) g)::text, '[]') AS slots""",
-            (slug, start, end),
+                                  FROM api.slot_grid(%s, %s, %s, %s) g)::text, '[]') AS slots""",
+            (slug, start, end, resource),
         )
         assert row
-        head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]})
+        head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]}
+                     | ({"resource": resource} if resource is not None else {}))
         body = f'{head[:-1]},"slots":{row["slots"]}}}'
         self.put(key, int(row["seq"]), body)
         return body
@@ -136,8 +137,10 @@ async def slots(request: web.Request) -> web.Response:
     (one statement, one snapshot), so a live client resumes from `seq` without a gap.
     The hot path of every calendar: PostgreSQL renders the slots' JSON text, which is
     passed through without being parsed and re-encoded, and SlotCache serves repeats."""
-    start, end = _range(Fields(request.query))
-    key = (request.match_info["slug"], start, end)
+    f = Fields(request.query)
+    resource = f.text("resource", max_len=200)  # one of the service's resources: api.slot_grid's rule
+    start, end = _range(f)
+    key = (request.match_info["slug"], start, end, resource)
     cache = request.app[SLOT_CACHE]
     current = await db.query_one(request, "SELECT api.current_seq() AS seq")
     seq = int(current["seq"]) if current else 0

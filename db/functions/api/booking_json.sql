@@ -12,6 +12,7 @@ CREATE FUNCTION api.booking_json(p_booking booking.bookings, p_private boolean D
                'resource', r.slug,
                'resource_name', r.name,
                'timezone', r.timezone,
+               'location', r.location,
                'starts_at', p_booking.starts_at,
                'ends_at', p_booking.ends_at,
                'seats', p_booking.seat_count,

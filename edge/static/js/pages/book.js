@@ -12,6 +12,7 @@ import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFiel
 const main = $("#main");
 const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
 const TZ_KEY = "booker.tz";
+const params = new URLSearchParams(location.search);
 
 const state = {
   service: null,
@@ -21,6 +22,7 @@ const state = {
   slots: new Map(), // ms -> slot
   loaded: false,
   dialog: null, // {slot, confirm, message, busy, done, seats}
+  resource: params.get("resource") || "", // the booker's choice of resource (slug), "" = any available
 };
 let feed = null;
 let fetchNo = 0;
@@ -44,6 +46,7 @@ async function fetchSlots() {
   const days = visibleDays();
   const { from, to } = rangeFor(days[0], days[days.length - 1]);
   const q = new URLSearchParams({ from, to });
+  if (state.resource) q.set("resource", state.resource);
   try {
     const body = await api(`/services/${encodeURIComponent(slug)}/slots?${q}`);
     if (n !== fetchNo) return;
@@ -67,7 +70,9 @@ function startFeed(seq) {
     onEvent: (ev) => {
       const ms = Date.parse(ev.starts_at);
       const slot = state.slots.get(ms);
-      if (slot && (ev.status === "available" || ev.status === "booked" || ev.status === "unavailable")) {
+      // An event tells the state of the slot over all resources: with one resource chosen,
+      // only the refetch below can say what it means for that resource.
+      if (slot && !state.resource && (ev.status === "available" || ev.status === "booked" || ev.status === "unavailable")) {
         slot.status = ev.status;
         if (typeof ev.seats_left === "number") slot.seats_left = ev.seats_left;
         slot.flash = true;
@@ -400,6 +405,7 @@ function openBooking(slot) {
       h("dt", {}, "Date"), h("dd", {}, dayLabel(day, { weekday: "long", day: "numeric", month: "long", year: "numeric" })),
       h("dt", {}, "Time"), h("dd", {}, `${timeLabel(start, state.tz)} – ${timeLabel(end, state.tz)} (${zoneName(state.tz, start)})`),
       svc.venue ? [h("dt", {}, "Where"), h("dd", {}, svc.venue)] : null,
+      resourceRows(),
       h("dt", {}, "Price"), priceEl),
     seatsField, guestFields, message, alternatives,
     h("div", { class: "actions" }, confirm, cancel));
@@ -431,6 +437,7 @@ function openBooking(slot) {
     if (!d || d.busy || d.done || confirm.disabled) return;
     const errors = {};
     const body = { service: svc.slug, starts_at: slot.starts_at, seats: seats() };
+    if (state.resource) body.resource = state.resource;
     if (!user) {
       const name = form.elements.name.value.trim();
       const email = form.elements.email.value.trim();
@@ -512,6 +519,8 @@ function showSuccess(dlg, booking) {
     h("p", { class: "reference", id: "booking-reference" }, booking.reference),
     h("dl", { class: "summary" },
       h("dt", {}, "When"), h("dd", {}, `${dayLabel(wallClock(new Date(booking.starts_at), state.tz).day, { weekday: "long", day: "numeric", month: "long" })}, ${timeLabel(new Date(booking.starts_at), state.tz)} (${zoneName(state.tz)})`),
+      choosable() ? [h("dt", {}, choiceLabel()), h("dd", { id: "booking-resource" },
+        [booking.resource_name, booking.location].filter(Boolean).join(", "))] : null,
       h("dt", {}, "Seats"), h("dd", {}, String(booking.seats || 1)),
       h("dt", {}, "Price"), h("dd", {}, money(booking.price, booking.currency))),
     currentUser() ? h("p", {}, h("a", { href: "/me" }, "See my bookings")) : null,
@@ -522,6 +531,58 @@ function showSuccess(dlg, booking) {
   close.addEventListener("click", () => dlg.close());
   close.focus();
   announce(`${heading}. Reference ${booking.reference}`);
+}
+
+// ---------------------------------------------------------------- choice of resource
+// A service with several resources ("Ana", "Ben"; "Room Berlin", "Room New York") lets the
+// booker pick one or "any available": the grid then shows that resource's slots only
+// (GET /slots?resource=) and the booking names it (POST /bookings {resource}).
+
+function resources() {
+  return state.service?.resources || [];
+}
+
+function choosable() {
+  return resources().length > 1;
+}
+
+function chosen() {
+  return resources().find((r) => r.slug === state.resource) || null;
+}
+
+function choiceLabel() {
+  return resources().every((r) => r.kind === "person") ? "With" : "Where";
+}
+
+function resourceText(r) {
+  return r.location && r.location !== r.name ? `${r.name} (${r.location})` : r.name;
+}
+
+function choiceField() {
+  if (!choosable()) return null;
+  return h("div", { class: "field resource-field" },
+    h("label", { for: "resource" }, choiceLabel()),
+    h("select", { id: "resource", onchange: (e) => setResource(e.target.value) },
+      h("option", { value: "", selected: !state.resource }, "Any available"),
+      resources().map((r) => h("option", { value: r.slug, selected: r.slug === state.resource }, resourceText(r)))));
+}
+
+function resourceRows() {
+  if (!choosable()) {
+    const only = resources()[0];
+    return only && only.location && !state.service.venue ? [h("dt", {}, "Where"), h("dd", { id: "dlg-resource" }, only.location)] : null;
+  }
+  const r = chosen();
+  return [h("dt", {}, choiceLabel()), h("dd", { id: "dlg-resource" }, r ? resourceText(r) : "Any available (assigned when you book)")];
+}
+
+function setResource(slug) {
+  state.resource = resources().some((r) => r.slug === slug) ? slug : "";
+  const url = new URL(location.href);
+  if (state.resource) url.searchParams.set("resource", state.resource);
+  else url.searchParams.delete("resource");
+  history.replaceState(null, "", url);
+  fetchSlots();
 }
 
 // ---------------------------------------------------------------- page
@@ -555,6 +616,7 @@ function layout() {
         h("label", { for: "tz" }, "Time zone"),
         h("select", { id: "tz", onchange: (e) => setZone(e.target.value) },
           zones.map((z) => h("option", { value: z, selected: z === state.tz }, z))))),
+    choiceField(),
     h("p", { class: "muted" }, "Times shown in ", h("strong", { id: "tz-name" }), ". ",
       h("span", { class: "live-status", id: "live-status", "data-state": "offline" }, "Connecting…")),
     h("ul", { class: "legend", "aria-label": "Legend" },
@@ -607,6 +669,7 @@ async function start() {
   }
   state.service = svc.service || svc;
   const s = state.service;
+  if (state.resource && !(s.resources || []).some((r) => r.slug === state.resource)) state.resource = "";
   s.capacity = s.capacity ?? Math.max(1, ...((s.resources || []).map((r) => r.capacity || 1)));
   document.title = `${s.name} · Booker`;
   const today = todayIn(state.tz);

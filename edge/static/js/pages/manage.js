@@ -111,7 +111,7 @@ function render(b) {
     h("p", { class: "reference", id: "manage-reference" }, b.reference),
     h("dl", { class: "summary" },
       h("dt", {}, "What"), h("dd", {}, b.service_name || b.service),
-      h("dt", {}, "With"), h("dd", {}, b.resource_name || b.resource),
+      h("dt", {}, "With"), h("dd", { id: "manage-resource" }, [b.resource_name || b.resource, b.location].filter(Boolean).join(", ")),
       h("dt", {}, "When"), h("dd", { id: "manage-when" }, when(b)),
       h("dt", {}, "Seats"), h("dd", {}, String(b.seats || 1)),
       h("dt", {}, "Price"), h("dd", {}, money(b.price, b.currency)),

@@ -50,7 +50,7 @@ function item(b, reload) {
       h("strong", {}, b.service_name || b.service),
       h("span", {}, `${formatDateTime(b.starts_at, zone)} (${zoneName(zone, new Date(start))})`),
       h("br"),
-      h("span", { class: "muted" }, [b.resource_name, `${b.seats || 1} ${b.seats === 1 || !b.seats ? "seat" : "seats"}`,
+      h("span", { class: "muted" }, [b.resource_name, b.location, `${b.seats || 1} ${b.seats === 1 || !b.seats ? "seat" : "seats"}`,
         money(b.price, b.currency)].filter(Boolean).join(" · ")),
       h("br"),
       h("span", { class: `status status-${b.status}` }, statusLabel(b.status)), " · ",
