@@ -3,12 +3,23 @@ calendar, zones, the cutoff and limits, the live fallback and the small ones."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import psycopg
 import pytest
 from playwright.sync_api import expect
 
+from booker import demo
 from tests.browser.conftest import Pages
-from tests.browser.helpers import book_open_dialog, cell, first_free, open_calendar
+from tests.browser.helpers import (
+    FREE_CELL,
+    book_open_dialog,
+    cell,
+    first_free,
+    login,
+    move_in_calendar,
+    open_calendar,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,4 +67,35 @@ def test_guest_chooses_ben_and_the_grid_dialog_and_confirmation_follow(pages: Pa
     # The manage page (the guest's /me) names the resource and its location.
     dialog.locator("#manage-link").click()
     expect(page.locator("#manage-resource")).to_have_text("Ben Becker, Berlin")
+    assert not pages.errors
+
+
+def _mail_to(db_url: str, email: str, kind: str) -> list[dict[str, object]]:
+    with psycopg.connect(db_url) as c:
+        return [r[0] for r in c.execute(
+            "SELECT payload FROM booking.notification_log WHERE recipient = %s AND kind = %s ORDER BY id",
+            (email, kind)).fetchall()]
+
+
+def test_member_moves_a_booking_from_me_in_the_calendar(pages: Pages, demo_url: str) -> None:
+    page = pages.new()
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/book/meeting-room")
+    page.locator(FREE_CELL).first.wait_for()
+    first_free(page).click()
+    reference = book_open_dialog(page)
+    page.goto("/me")
+    item = page.locator(f'.booking-item[data-reference="{reference}"]')
+    item.get_by_role("link", name="Change time").click()
+    expect(page.locator("#move-banner")).to_contain_text(reference)
+    expect(page.locator('#calendar [data-current="true"]')).to_have_count(1)
+    new_start = move_in_calendar(page)
+    with psycopg.connect(demo_url) as c:
+        row = c.execute("SELECT starts_at, status::text, version FROM booking.bookings WHERE reference = %s",
+                        (reference,)).fetchone()
+    assert row and row[0] == dt.datetime.fromisoformat(new_start) and row[1:] == ("confirmed", 2)
+    # the updated invitation is queued for the member
+    moved = _mail_to(demo_url, demo.MEMBER_EMAIL, "customer_rescheduled")
+    assert moved and moved[-1]["reference"] == reference
+    page.get_by_role("dialog").get_by_role("link", name="Back to my bookings").click()
+    expect(page.locator(f'.booking-item[data-reference="{reference}"]')).to_be_visible()
     assert not pages.errors

@@ -23,6 +23,7 @@ const state = {
   loaded: false,
   dialog: null, // {slot, confirm, message, busy, done, seats}
   resource: params.get("resource") || "", // the booker's choice of resource (slug), "" = any available
+  move: null, // move mode (?move=<booking id>[&token=<manage token>]): {booking, headers, back}
 };
 let feed = null;
 let fetchNo = 0;
@@ -143,15 +144,17 @@ function renderWeek(container, today) {
       }
       const status = effectiveStatus(slot, day, today);
       const st = STATUS[status] || STATUS.unavailable;
+      const current = isMovedBooking(slot);
       const seatInfo = status === "available" && (state.service.capacity ?? 1) > 1 && typeof slot.seats_left === "number"
         ? ` ${slot.seats_left}` : "";
       const cell = h("div", {
         role: "gridcell", class: `slot ${status}${slot.flash ? " flash" : ""}`, tabindex: "-1",
         "aria-disabled": status === "available" ? "false" : "true",
-        "aria-label": slotLabel({ ...slot, status }, day),
+        "aria-label": slotLabel({ ...slot, status }, day) + (current ? " (your current booking)" : ""),
         "data-row": String(r), "data-col": String(c), "data-day": day, "data-starts-at": slot.starts_at,
-        "data-status": status, "data-ms": String(slot.ms),
-      }, h("span", { "aria-hidden": "true" }, st.icon + seatInfo), h("span", { class: "txt", "aria-hidden": "true" }, st.text));
+        "data-status": status, "data-ms": String(slot.ms), "data-current": current ? "true" : null,
+      }, h("span", { "aria-hidden": "true" }, current ? "★" : st.icon + seatInfo),
+      h("span", { class: "txt", "aria-hidden": "true" }, current ? "Yours" : st.text));
       slot.flash = false;
       row.append(cell);
     });
@@ -328,7 +331,8 @@ function activate(cell) {
     return;
   }
   const slot = state.slots.get(Number(cell.dataset.ms));
-  if (slot) openBooking(slot);
+  if (slot && state.move) openMove(slot);
+  else if (slot) openBooking(slot);
 }
 
 async function focusDayAfterLoad(day) {
@@ -406,6 +410,7 @@ function openBooking(slot) {
       h("dt", {}, "Time"), h("dd", {}, `${timeLabel(start, state.tz)} – ${timeLabel(end, state.tz)} (${zoneName(state.tz, start)})`),
       svc.venue ? [h("dt", {}, "Where"), h("dd", {}, svc.venue)] : null,
       resourceRows(),
+      cutoffRows(slot),
       h("dt", {}, "Price"), priceEl),
     seatsField, guestFields, message, alternatives,
     h("div", { class: "actions" }, confirm, cancel));
@@ -585,6 +590,134 @@ function setResource(slug) {
   fetchSlots();
 }
 
+// ---------------------------------------------------------------- cancellation cutoff
+// The dialog says until when the slot can be cancelled or moved online (the service's
+// cancellation_cutoff_minutes before the start), and plainly when that is already past.
+
+function cutoffRows(slot) {
+  const minutes = state.service.cancellation_cutoff_minutes || 0;
+  if (!minutes) return null;
+  const until = new Date(Date.parse(slot.starts_at) - minutes * 60000);
+  const span = minutes >= 120 && minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`;
+  const text = until <= new Date()
+    ? `This time is less than ${span} away: once booked, it cannot be cancelled or moved online.`
+    : `Free cancellation or change online until ${dayLabel(wallClock(until, state.tz).day, { weekday: "short", day: "numeric", month: "short" })}, ` +
+      `${timeLabel(until, state.tz)} (${span} before the start).`;
+  return [h("dt", {}, "Cancellation"), h("dd", { id: "dlg-cutoff", class: until <= new Date() ? "warn" : null }, text)];
+}
+
+// ---------------------------------------------------------------- move mode
+// "/book/{slug}?move=<id>" (a member, from /me) or "…?move=<id>&token=<manage token>" (a
+// guest, from the manage page): the same calendar, and a free time moves the booking
+// there with PATCH /bookings/{id} (api.reschedule_booking: one UPDATE, or nothing).
+
+function isMovedBooking(slot) {
+  return Boolean(state.move) && slot.ms === Date.parse(state.move.booking.starts_at);
+}
+
+async function loadMove() {
+  const id = params.get("move");
+  if (!id) return true;
+  const token = params.get("token");
+  const headers = token ? { "X-Manage-Token": token } : {};
+  try {
+    const booking = await api(`/bookings/${encodeURIComponent(id)}`, { headers, retry: false });
+    const back = token ? `/book/manage/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}` : "/me";
+    state.move = { booking, headers, back };
+    if (!params.get("resource") && choosable()) state.resource = booking.resource;
+    return true;
+  } catch (e) {
+    clear(main, h("h1", {}, "Move a booking"), h("p", { class: "notice error", role: "alert" },
+      e.status === 404 ? "We could not find this booking. Open the link from your booking email or from My bookings."
+        : `Could not load the booking: ${e.message}`));
+    return false;
+  }
+}
+
+function moveBanner() {
+  if (!state.move) return null;
+  const b = state.move.booking;
+  return h("div", { class: "notice info move-banner", id: "move-banner", role: "status" },
+    h("strong", {}, `Moving booking ${b.reference}`), `, now ${whenText(b.starts_at, b.ends_at)}. `,
+    "Choose a free time below. ", h("a", { href: state.move.back, id: "move-back" }, "Keep the current time"));
+}
+
+function whenText(startsAt, endsAt) {
+  const start = new Date(startsAt);
+  const day = wallClock(start, state.tz).day;
+  return `${dayLabel(day, { weekday: "long", day: "numeric", month: "long" })}, ${timeLabel(start, state.tz)}` +
+    `–${timeLabel(new Date(endsAt), state.tz)} (${zoneName(state.tz, start)})`;
+}
+
+function openMove(slot) {
+  const b = state.move.booking;
+  const message = h("div", { id: "dlg-message", role: "alert" });
+  const confirm = h("button", { type: "submit", id: "confirm" }, "Move booking");
+  const cancel = h("button", { type: "button", class: "secondary", id: "dlg-cancel" }, "Keep current time");
+  const form = h("form", { novalidate: true, "aria-describedby": "dlg-summary" },
+    h("dl", { class: "summary", id: "dlg-summary" },
+      h("dt", {}, "Service"), h("dd", {}, b.service_name || b.service),
+      h("dt", {}, "From"), h("dd", { id: "dlg-from" }, whenText(b.starts_at, b.ends_at)),
+      h("dt", {}, "To"), h("dd", { id: "dlg-to" }, whenText(slot.starts_at, slot.ends_at)),
+      resourceRows(), cutoffRows(slot)),
+    message, h("div", { class: "actions" }, confirm, cancel));
+  const dlg = openDialog({
+    title: "Move your booking", content: form,
+    onClose: () => { state.dialog = null; },
+    returnFocus: () => $(`#calendar [data-ms="${slot.ms}"]`) || $('#calendar [role="gridcell"][tabindex="0"]'),
+  });
+  state.dialog = { slot, confirm, message, busy: false, done: false, taken: false, conflict: false, seats: () => b.seats || 1 };
+  cancel.addEventListener("click", () => dlg.close());
+  checkDialogSlot();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const d = state.dialog;
+    if (!d || d.busy || d.done || confirm.disabled) return;
+    d.busy = true;
+    confirm.disabled = true;
+    clear(confirm, spinner(), "Moving…");
+    const body = { starts_at: slot.starts_at };
+    if (state.resource) body.resource = state.resource;
+    try {
+      const moved = await api(`/bookings/${encodeURIComponent(b.id)}`, {
+        method: "PATCH", body, headers: state.move.headers, retry: false });
+      d.done = true;
+      state.move.booking = moved;
+      const done = h("button", { type: "button", id: "dlg-close" }, "Done");
+      clear(dlg.body,
+        h("h2", { id: dlg.dialog.getAttribute("aria-labelledby"), tabindex: "-1" }, "Booking moved – email sent"),
+        h("div", { class: "notice success", role: "status", id: "move-success" },
+          "We emailed you the new time and an updated calendar invitation."),
+        h("p", { class: "reference", id: "booking-reference" }, moved.reference),
+        h("dl", { class: "summary" },
+          h("dt", {}, "When"), h("dd", { id: "moved-when" }, whenText(moved.starts_at, moved.ends_at)),
+          moved.resource_name ? [h("dt", {}, choiceLabel()), h("dd", {}, [moved.resource_name, moved.location].filter(Boolean).join(", "))] : null),
+        h("p", {}, h("a", { href: state.move.back, id: "move-done-link" }, state.move.headers["X-Manage-Token"] ? "Back to your booking" : "Back to my bookings")),
+        h("div", { class: "actions" }, done));
+      done.addEventListener("click", () => dlg.close());
+      done.focus();
+      announce(`Booking ${moved.reference} moved to ${whenText(moved.starts_at, moved.ends_at)}.`);
+      const banner = $("#move-banner");
+      if (banner) banner.replaceWith(moveBanner());
+      fetchSlots();
+    } catch (err) {
+      d.busy = false;
+      clear(confirm, "Move booking");
+      message.className = "notice error";
+      if (err instanceof ApiError && err.status === 409) {
+        d.conflict = true;
+        d.taken = true;
+        message.textContent = "Slot just got booked by another user";
+        fetchSlots();
+        return;
+      }
+      confirm.disabled = false;
+      message.textContent = err instanceof ApiError && Object.keys(err.errors).length
+        ? Object.values(err.errors).join(" ") : err.message || "Something went wrong. Please try again.";
+    }
+  });
+}
+
 // ---------------------------------------------------------------- page
 
 function layout() {
@@ -616,6 +749,7 @@ function layout() {
         h("label", { for: "tz" }, "Time zone"),
         h("select", { id: "tz", onchange: (e) => setZone(e.target.value) },
           zones.map((z) => h("option", { value: z, selected: z === state.tz }, z))))),
+    moveBanner(),
     choiceField(),
     h("p", { class: "muted" }, "Times shown in ", h("strong", { id: "tz-name" }), ". ",
       h("span", { class: "live-status", id: "live-status", "data-state": "offline" }, "Connecting…")),
@@ -670,6 +804,7 @@ async function start() {
   state.service = svc.service || svc;
   const s = state.service;
   if (state.resource && !(s.resources || []).some((r) => r.slug === state.resource)) state.resource = "";
+  if (!(await loadMove())) return;
   s.capacity = s.capacity ?? Math.max(1, ...((s.resources || []).map((r) => r.capacity || 1)));
   document.title = `${s.name} · Booker`;
   const today = todayIn(state.tz);
@@ -680,7 +815,8 @@ async function start() {
     const q = new URLSearchParams({ service: slug, from: now.toISOString(), to: new Date(+now + 30 * 86400000).toISOString() });
     s.next_available = (await api(`/availability?${q}`).catch(() => ({}))).next_available || null;
   }
-  const first = s.starts_at || s.next_available;
+  const first = state.move && Date.parse(state.move.booking.starts_at) > Date.now()
+    ? state.move.booking.starts_at : s.starts_at || s.next_available;
   if (first) {
     const day = wallClock(new Date(first), state.tz).day;
     if (day > addDays(state.anchor, 6)) state.anchor = startOfWeek(day);

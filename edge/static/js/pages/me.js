@@ -42,6 +42,10 @@ function item(b, reload) {
         }
       },
     }, "Cancel");
+    action = h("div", { class: "actions" }, action, h("a", {
+      class: "button secondary", href: `/book/${encodeURIComponent(b.service)}?move=${encodeURIComponent(b.id)}`,
+      "aria-label": `Change time of ${label} (${b.reference})`,
+    }, "Change time"));
   } else if (canCancelStatus && cutoffPassed) {
     action = h("p", { class: "notice warn cutoff", id: `cutoff-${b.id}` }, cutoffText(b));
   }
