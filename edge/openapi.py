@@ -113,6 +113,7 @@ SCHEMAS: dict[str, Schema] = {
         "price": MONEY, "currency": STR, "max_seats_per_booking": INT, "requires_confirmation": BOOL,
         "visibility": STR, "venue": nullable(STR), "starts_at": nullable(TIME), "ends_at": nullable(TIME),
         "resources": {"type": "array", "items": ref("PublicResource")},
+        "max_active_per_attendee": nullable(INT),
     }, ["id", "slug", "name", "resources"]),
     "Slots": obj({
         "service": STR, "from": TIME, "to": TIME, "seq": {"type": "integer", "minimum": 0},
@@ -154,6 +155,7 @@ SCHEMAS: dict[str, Schema] = {
         "resources": {"type": "array", "items": STR, "description": "slugs of the resources that deliver it"},
         "link": {"type": "string", "description": "the public booking link"},
         "created_at": TIME, "updated_at": TIME,
+        "max_active_per_attendee": nullable({"type": "integer", "minimum": 1, "maximum": 1000}),
     }, ["slug", "name", "duration_minutes"]),
     "Notification": obj({
         "id": INT, "booking_id": UUID, "reference": STR, "kind": STR, "recipient": STR,
