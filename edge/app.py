@@ -11,7 +11,7 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import admin, auth, bookings, mail, me, services, system
+from edge.handlers import admin, auth, bookings, changes, mail, me, services, system
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -76,6 +76,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", f"{API}/admin/audit", admin.audit),
     ("GET", f"{API}/admin/mail", mail.list_mail),
     ("GET", f"{API}/admin/mail/{{id}}", mail.get_mail),
+    # issue 14: the live feed's polling fallback
+    ("GET", f"{API}/services/{{slug}}/changes", changes.changes),
 ]
 
 

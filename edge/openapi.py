@@ -405,6 +405,12 @@ PATHS: dict[str, dict[str, Any]] = {
         "tags": ["live"], "security": [], "parameters": [p("slug")],
         "responses": {"200": {"description": "an event stream", "content": {"text/event-stream": {"schema": STR}}},
                       "404": _problem(404), "429": _problem(429)}}},
+    f"{API}/services/{{slug}}/changes": {"get": op(
+        "Polling, the live feed's last fallback: the slot.changed events of one service after `since`",
+        _ok(200, obj({"service": STR, "seq": {"type": "integer", "minimum": 0}, "resync": BOOL,
+                      "events": {"type": "array", "items": {"type": "object"}}}, ["seq", "resync", "events"])),
+        (404, 422), params=[p("slug"), q("since", {"type": "integer", "minimum": 0}, "the last seq seen",
+                                        required=True)], tags=("live",))},
     "/api/openapi.json": {"get": {"summary": "This document", "tags": list(SYS), "security": [],
                                   "responses": {"200": {"description": "OK", "content": {J: {"schema": {
                                       "type": "object"}}}}}}},

@@ -28,7 +28,9 @@ export async function servicesPanel(panel) {
     h("div", { class: "row" },
       field({ id: "svc-starts", name: "starts_at", label: "One-off event start (optional, your local time)", type: "datetime-local",
         hint: "Leave empty for bookable opening hours; set it for a single event (concert, class)." }),
-      field({ id: "svc-venue", name: "venue", label: "Venue" })),
+      field({ id: "svc-venue", name: "venue", label: "Venue" }),
+      field({ id: "svc-max-active", name: "max_active_per_attendee", label: "Active bookings per attendee (at most)", type: "number",
+        hint: "Empty: no limit. Counted per account, or per email for guests.", attrs: { min: "1", max: "1000" } })),
     h("div", { class: "field" },
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "requires_confirmation", id: "svc-confirm" }), " Bookings need confirmation")),
     h("fieldset", { class: "field", "aria-describedby": "resources-error" },
@@ -59,6 +61,7 @@ export async function servicesPanel(panel) {
     };
     if (f.starts_at.value) body.starts_at = new Date(f.starts_at.value).toISOString();
     if (f.venue.value.trim()) body.venue = f.venue.value.trim();
+    if (f.max_active_per_attendee.value) body.max_active_per_attendee = Number(f.max_active_per_attendee.value);
     const created = await submitWith(form, submit, () => api("/admin/services", { method: "POST", body }));
     if (!created) return;
     const svc = created.service || created;

@@ -2,7 +2,7 @@
 // and the booking dialog.
 import { ApiError, api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
-import { LiveFeed } from "../live.js";
+import { LiveFeed, POLL_MS } from "../live.js";
 import {
   addDays, addMonths, allZones, browserZone, dayLabel, rangeFor, startOfMonth, startOfWeek, timeLabel,
   todayIn, wallClock, zoneName,
@@ -23,6 +23,7 @@ const state = {
   loaded: false,
   dialog: null, // {slot, confirm, message, busy, done, seats}
   resource: params.get("resource") || "", // the booker's choice of resource (slug), "" = any available
+  mine: [], // the signed-in member's active bookings of this service
   move: null, // move mode (?move=<booking id>[&token=<manage token>]): {booking, headers, back}
 };
 let feed = null;
@@ -66,6 +67,21 @@ async function fetchSlots() {
 
 const refetchSoon = debounce(fetchSlots, 80);
 
+// Changing the period (week, month, resource) says that times are loading until they are.
+let loadingNo = 0;
+function loadPeriod() {
+  const n = ++loadingNo;
+  const wrap = $("#calendar-wrap");
+  const note = $("#cal-loading");
+  if (wrap) wrap.setAttribute("aria-busy", "true");
+  if (note) note.textContent = "Loading times…";
+  return fetchSlots().finally(() => {
+    if (n !== loadingNo) return;
+    if (wrap) wrap.removeAttribute("aria-busy");
+    if (note) note.textContent = "";
+  });
+}
+
 function startFeed(seq) {
   feed = new LiveFeed([`service:${slug}`], {
     onEvent: (ev) => {
@@ -86,12 +102,22 @@ function startFeed(seq) {
       const el = $("#live-status");
       if (!el) return;
       el.dataset.state = s;
-      el.textContent = s === "live" ? "Live: updates appear as they happen" : "Reconnecting…";
+      el.textContent = LIVE_TEXT[s] || "Reconnecting…";
     },
+  }, {
+    // when the WebSocket cannot connect: Server-Sent Events, then polling (edge/static/js/live.js)
+    sse: (since) => `/api/v1/services/${encodeURIComponent(slug)}/events${since === null ? "" : `?since=${since}`}`,
+    poll: (since) => `/api/v1/services/${encodeURIComponent(slug)}/changes?since=${since}`,
   });
   feed.advance(seq);
   feed.start();
 }
+
+const LIVE_TEXT = {
+  live: "Live: updates appear as they happen",
+  sse: "Live (Server-Sent Events; the WebSocket could not connect): updates appear as they happen",
+  polling: `Live updates could not connect: checking for changes every ${POLL_MS / 1000} seconds`,
+};
 
 // ---------------------------------------------------------------- rendering
 
@@ -336,14 +362,14 @@ function activate(cell) {
 }
 
 async function focusDayAfterLoad(day) {
-  await fetchSlots();
+  await loadPeriod();
   const cells = $$(`#calendar [role="gridcell"][data-day="${day}"]`);
   moveFocus(cells.find((c) => c.getAttribute("aria-disabled") === "false") || cells[0] || $('#calendar [role="gridcell"]'));
 }
 
 function shift(n, keepFocus = false) {
   state.anchor = state.view === "week" ? addDays(state.anchor, 7 * n) : addMonths(state.anchor, n);
-  const p = fetchSlots();
+  const p = loadPeriod();
   if (keepFocus) p.then(() => moveFocus($('#calendar [role="gridcell"][tabindex="0"]')));
   return p;
 }
@@ -412,7 +438,7 @@ function openBooking(slot) {
       resourceRows(),
       cutoffRows(slot),
       h("dt", {}, "Price"), priceEl),
-    seatsField, guestFields, message, alternatives,
+    seatsField, guestFields, mineInDialog(confirm), message, alternatives,
     h("div", { class: "actions" }, confirm, cancel));
   const dlg = openDialog({
     title: "Confirm your booking",
@@ -450,6 +476,7 @@ function openBooking(slot) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = "Please enter a valid email address.";
       body.attendee = { name, email };
     }
+    body.attendee = { ...(body.attendee || {}), timezone: state.tz }; // the booker's zone: their emails use it
     showFieldErrors(form, errors);
     if (Object.keys(errors).length) return;
     d.busy = true;
@@ -475,6 +502,13 @@ function openBooking(slot) {
 function handleBookingError(err, form, d, alternatives, dlg) {
   const { confirm, message } = d;
   message.className = "notice error";
+  if (err instanceof ApiError && err.status === 409 && err.errors.max_active_per_attendee) {
+    d.conflict = true;
+    confirm.disabled = true;
+    clear(message, `You already have a booking of this service: ${err.errors.max_active_per_attendee}. `,
+      currentUser() ? h("a", { href: "/me" }, "See my bookings") : "Please change or cancel the one you have first.");
+    return;
+  }
   if (err instanceof ApiError && err.status === 409) {
     d.conflict = true;
     d.taken = true;
@@ -587,7 +621,54 @@ function setResource(slug) {
   if (state.resource) url.searchParams.set("resource", state.resource);
   else url.searchParams.delete("resource");
   history.replaceState(null, "", url);
-  fetchSlots();
+  loadPeriod();
+}
+
+// ---------------------------------------------------------------- the member's own bookings
+// A member sees that they already have a booking of this service (a page notice, and in
+// the dialog), so a second booking is never made unintentionally: the button then says
+// "Book another", and at the service's limit (max_active_per_attendee) it is disabled.
+
+async function loadMine(userPromise) {
+  state.mine = [];
+  await userPromise;
+  if (!currentUser() || state.move) return;
+  try {
+    const q = new URLSearchParams({ from: new Date().toISOString(), status: "held,pending,confirmed", limit: "50" });
+    const body = await api(`/me/bookings?${q}`);
+    state.mine = (body.data || []).filter((b) => b.service === state.service.slug);
+  } catch {
+    state.mine = [];
+  }
+}
+
+function limitReached() {
+  const max = state.service.max_active_per_attendee;
+  return Boolean(max) && (state.mine || []).length >= max;
+}
+
+function mineNotice() {
+  const mine = state.mine || [];
+  if (!mine.length) return null;
+  const first = mine[0];
+  return h("p", { class: "notice info mine-notice", id: "mine-notice" },
+    h("strong", {}, mine.length === 1 ? "You have a booking" : `You have ${mine.length} bookings`),
+    mine.length === 1 ? ` (${first.reference}) on ${whenText(first.starts_at, first.ends_at)}. ` : " of this service. ",
+    h("a", { href: "/me" }, "See my bookings"));
+}
+
+function mineInDialog(confirm) {
+  const mine = state.mine || [];
+  if (!mine.length) return null;
+  if (limitReached()) {
+    confirm.disabled = true;
+    return h("p", { class: "notice warn", id: "dlg-mine" },
+      `You already have ${mine.length === 1 ? "a booking" : `${mine.length} bookings`} of this service, ` +
+      `the most one person may have (${state.service.max_active_per_attendee}). `, h("a", { href: "/me" }, "See my bookings"));
+  }
+  clear(confirm, "Book another");
+  return h("p", { class: "notice warn", id: "dlg-mine" },
+    `You already have a booking of this service (${mine[0].reference}). Confirming makes a second, separate booking.`);
 }
 
 // ---------------------------------------------------------------- cancellation cutoff
@@ -738,7 +819,7 @@ function layout() {
         h("button", { type: "button", class: "secondary", id: "today", onclick: () => {
           const t = todayIn(state.tz);
           state.anchor = state.view === "week" ? startOfWeek(t) : startOfMonth(t);
-          fetchSlots();
+          loadPeriod();
         } }, "Today"),
         h("button", { type: "button", class: "secondary", id: "next", "aria-label": "Next week", onclick: () => shift(1) }, "›"),
         h("h2", { class: "period", id: "period", "aria-live": "polite" })),
@@ -750,6 +831,7 @@ function layout() {
         h("select", { id: "tz", onchange: (e) => setZone(e.target.value) },
           zones.map((z) => h("option", { value: z, selected: z === state.tz }, z))))),
     moveBanner(),
+    mineNotice(),
     choiceField(),
     h("p", { class: "muted" }, "Times shown in ", h("strong", { id: "tz-name" }), ". ",
       h("span", { class: "live-status", id: "live-status", "data-state": "offline" }, "Connecting…")),
@@ -758,6 +840,7 @@ function layout() {
       h("li", {}, h("span", { class: "swatch slot booked", "aria-hidden": "true" }, "✕"), "Booked"),
       h("li", {}, h("span", { class: "swatch slot unavailable", "aria-hidden": "true" }, "–"), "Not available")),
     h("div", { id: "cal-message", role: "status" }),
+    h("p", { class: "cal-loading", id: "cal-loading", role: "status", "aria-live": "polite" }),
     h("div", { class: "calendar-wrap", id: "calendar-wrap", "aria-busy": "true" },
       h("div", { class: "skeleton title" }), h("div", { class: "skeleton" }), h("div", { class: "skeleton" })),
     h("p", { class: "kbd-hint", id: "kbd-hint" },
@@ -766,10 +849,11 @@ function layout() {
 
 function setView(view) {
   if (state.view === view) return;
-  const day = state.anchor;
+  const today = todayIn(state.tz);
+  const day = state.anchor < today ? today : state.anchor; // never a past month: the week may start in the last one
   state.view = view;
-  state.anchor = view === "week" ? startOfWeek(day < todayIn(state.tz) ? todayIn(state.tz) : day) : startOfMonth(day);
-  fetchSlots();
+  state.anchor = view === "week" ? startOfWeek(day) : startOfMonth(day);
+  loadPeriod();
 }
 
 function setZone(tz) {
@@ -805,6 +889,7 @@ async function start() {
   const s = state.service;
   if (state.resource && !(s.resources || []).some((r) => r.slug === state.resource)) state.resource = "";
   if (!(await loadMove())) return;
+  await loadMine(userPromise);
   s.capacity = s.capacity ?? Math.max(1, ...((s.resources || []).map((r) => r.capacity || 1)));
   document.title = `${s.name} · Booker`;
   const today = todayIn(state.tz);

@@ -28,6 +28,10 @@ function cutoffText(b) {
 }
 
 function cutoffPassedText(b) {
+  if (b.created_at && Date.parse(b.cancellable_until) <= Date.parse(b.created_at)) {
+    return "This booking was made inside the cancellation cutoff, so it cannot be changed or cancelled online. " +
+      "Please contact us to change or cancel it.";
+  }
   return `Online changes closed on ${formatDateTime(b.cancellable_until, b.timezone || "UTC")}. ` +
     "Please contact us to change or cancel this booking.";
 }

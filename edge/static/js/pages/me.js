@@ -1,17 +1,23 @@
 // "/me": my bookings, upcoming and past; cancel with a confirmation dialog.
 import { api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
-import { browserZone, zoneName } from "../time.js";
+import { chosenZone, zoneName } from "../time.js";
 import { $, announce, clear, confirmDialog, formatDateTime, h, money, statusLabel } from "../ui.js";
 
 const main = $("#main");
-const zone = browserZone();
+const zone = chosenZone(); // the zone chosen on the booking page, else the browser's
 const ACTIVE = new Set(["held", "pending", "confirmed"]);
 
 function cutoffText(b) {
   const until = Date.parse(b.cancellable_until);
   const minutes = Math.round((Date.parse(b.starts_at) - until) / 60000);
   const span = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
+  // A booking made inside the cutoff was never cancellable online: say so, not "closed on"
+  // a date before it existed.
+  if (b.created_at && until <= Date.parse(b.created_at)) {
+    return `This booking was made less than ${span} before its start, so it cannot be cancelled or moved online. ` +
+      "Please contact us to change it.";
+  }
   return `Online cancellation closed on ${formatDateTime(b.cancellable_until, zone)}: ` +
     `bookings can be cancelled up to ${span} before they start. Please contact us to change it.`;
 }
