@@ -4,6 +4,7 @@ calendar, zones, the cutoff and limits, the live fallback and the small ones."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import psycopg
 import pytest
@@ -98,4 +99,140 @@ def test_member_moves_a_booking_from_me_in_the_calendar(pages: Pages, demo_url: 
     assert moved and moved[-1]["reference"] == reference
     page.get_by_role("dialog").get_by_role("link", name="Back to my bookings").click()
     expect(page.locator(f'.booking-item[data-reference="{reference}"]')).to_be_visible()
+    assert not pages.errors
+
+
+def _sql(db_url: str, query: str, params: tuple[object, ...] = ()) -> None:
+    with psycopg.connect(db_url) as c:
+        c.execute(query, params)
+
+
+def test_the_zone_chosen_on_the_booking_page_is_recorded_and_honoured_by_me_and_the_dashboard(
+        pages: Pages, demo_url: str) -> None:
+    page = pages.new()  # the browser is in Europe/Berlin
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/book/meeting-room")
+    page.locator(FREE_CELL).first.wait_for()
+    page.get_by_label("Time zone").select_option("America/New_York")
+    expect(page.locator("#tz-name")).to_contain_text("America/New_York")
+    first_free(page).click()
+    reference = book_open_dialog(page)
+    with psycopg.connect(demo_url) as c:
+        row = c.execute("SELECT attendee_timezone FROM booking.bookings WHERE reference = %s",
+                        (reference,)).fetchone()
+    assert row == ("America/New_York",)
+    page.goto("/me")
+    expect(page.get_by_text("Times shown in America/New_York")).to_be_visible()
+    page.goto("/")
+    zone = page.evaluate("""() => new Intl.DateTimeFormat("en-GB", {timeZone: "America/New_York",
+        timeZoneName: "short"}).formatToParts(new Date()).find((p) => p.type === "timeZoneName").value""")
+    expect(page.locator('.card[data-slug="meeting-room"] .when')).to_contain_text(f"({zone}")
+    assert not pages.errors
+
+
+def test_the_dialog_says_until_when_it_can_be_cancelled_and_me_follows_the_real_state(
+        pages: Pages, demo_url: str) -> None:
+    page = pages.new()
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/book/meeting-room")
+    page.locator(FREE_CELL).first.wait_for()
+    first_free(page).click()  # >= 3 hours ahead, the cutoff is 60 minutes
+    cutoff = page.get_by_role("dialog").locator("#dlg-cutoff")
+    expect(cutoff).to_contain_text("Free cancellation or change online until")
+    expect(cutoff).to_contain_text("60 minutes before the start")
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    # a booking made inside the cutoff: never cancellable online, and /me says so (not "closed on")
+    _sql(demo_url, "UPDATE booking.services SET cancellation_cutoff_minutes = 43200"
+                   " WHERE slug = 'meeting-room'")
+    with psycopg.connect(demo_url) as c:
+        row = c.execute("""SELECT b.reference FROM api.book_slot('meeting-room',
+                               (SELECT starts_at FROM api.available_slots(
+                                    'meeting-room', now() + interval '1 day', now() + interval '14 days')
+                                 ORDER BY starts_at LIMIT 1),
+                               p_user => (SELECT id FROM booking.users WHERE email = %s)) b""",
+                        (demo.MEMBER_EMAIL,)).fetchone()
+    assert row
+    page.goto("/me")
+    item = page.locator(f'.booking-item[data-reference="{row[0]}"]')
+    expect(item.locator(".cutoff")).to_contain_text("was made less than")
+    expect(item.locator(".cutoff")).not_to_contain_text("closed on")
+    expect(item.get_by_role("button", name="Cancel")).to_have_count(0)
+    assert not pages.errors
+
+
+def test_a_member_sees_their_booking_on_the_card_and_the_limit_refuses_a_second(
+        pages: Pages, demo_url: str) -> None:
+    _sql(demo_url, "UPDATE booking.services SET max_active_per_attendee = 1 WHERE slug = 'workshop'")
+    page = pages.new()
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/book/workshop")
+    page.locator(FREE_CELL).first.wait_for()
+    expect(page.locator("#mine-notice")).to_have_count(0)
+    page.locator(FREE_CELL).first.click()
+    reference = book_open_dialog(page)
+    page.goto("/")
+    card = page.locator('.card[data-slug="workshop"]')
+    expect(card.locator(".mine")).to_contain_text("You have a booking")
+    expect(card.locator('[data-state="booked"]')).to_have_text("✓ Booked")
+    expect(card.get_by_role("link", name="Book Saturday workshop")).to_have_count(0)
+    page.goto("/book/workshop")
+    expect(page.locator("#mine-notice")).to_contain_text(reference)
+    page.locator(FREE_CELL).first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("#dlg-mine")).to_contain_text("the most one person may have (1)")
+    expect(dialog.locator("#confirm")).to_be_disabled()
+    # a guest with the same email twice: the database refuses, the dialog names the rule
+    guest = pages.new()
+    open_calendar(guest, "workshop")
+    for attempt in range(2):
+        guest.locator(FREE_CELL).first.click()
+        gd = guest.get_by_role("dialog")
+        gd.get_by_label("Your name").fill("Gil Guest")
+        gd.get_by_label("Email").fill("gil@example.org")
+        gd.get_by_role("button", name="Confirm booking").click()
+        if attempt == 0:
+            expect(gd.get_by_role("heading", name="Booking confirmed \u2013 email sent")).to_be_visible()
+            gd.get_by_role("button", name="Done").click()
+        else:
+            expect(gd.locator("#dlg-message")).to_contain_text("at most 1 active booking per attendee")
+    assert not pages.errors
+
+
+def test_a_sold_out_event_card_has_no_active_book(pages: Pages, demo_url: str) -> None:
+    with psycopg.connect(demo_url) as c:
+        c.execute("""SELECT api.book_slot('limited-concert', (SELECT lower(fixed_window) FROM booking.services
+                                                               WHERE slug = 'limited-concert'),
+                                          '{"name": "Sam", "email": "sam@example.org"}', p_seats => 2)""")
+    page = pages.new()
+    page.goto("/")
+    card = page.locator('.card[data-slug="limited-concert"]')
+    expect(card.locator('[data-state="sold-out"]')).to_have_attribute("aria-disabled", "true")
+    expect(card.get_by_role("link", name="Book Limited concert")).to_have_count(0)
+    other = page.locator('.card[data-slug="consultation"]')
+    expect(other.get_by_role("link", name="Book Consultation")).to_be_visible()
+    assert not pages.errors
+
+
+def test_month_view_opens_on_the_current_month_and_changing_period_shows_loading(pages: Pages) -> None:
+    page = pages.new()
+    open_calendar(page, "consultation")
+    page.get_by_role("button", name="Month").click()
+    month = page.evaluate("""() => new Intl.DateTimeFormat(undefined, {month: "long", year: "numeric",
+        timeZone: "Europe/Berlin"}).format(new Date())""")
+    expect(page.locator("#period")).to_have_text(month)
+    today = page.evaluate("""() => new Intl.DateTimeFormat("en-CA", {timeZone: "Europe/Berlin"})
+        .format(new Date())""")
+    expect(page.locator(f'#calendar [data-day="{today}"]')).not_to_have_class(re.compile(r"\bpast\b"))
+    # a slow answer: the period change says it is loading until the slots arrive
+    release: list[object] = []
+
+    def slow(route: object) -> None:
+        release.append(route)
+
+    page.route("**/slots?*", slow)
+    page.get_by_role("button", name="Next month").click()
+    expect(page.locator("#cal-loading")).to_have_text("Loading times…")
+    expect(page.locator("#calendar-wrap")).to_have_attribute("aria-busy", "true")
+    for route in release:
+        route.continue_()  # type: ignore[attr-defined]
+    page.unroute("**/slots?*")
+    expect(page.locator("#cal-loading")).to_have_text("")
+    expect(page.locator("#calendar-wrap")).not_to_have_attribute("aria-busy", "true")
     assert not pages.errors
