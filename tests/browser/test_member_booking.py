@@ -236,3 +236,26 @@ def test_month_view_opens_on_the_current_month_and_changing_period_shows_loading
     expect(page.locator("#cal-loading")).to_have_text("")
     expect(page.locator("#calendar-wrap")).not_to_have_attribute("aria-busy", "true")
     assert not pages.errors
+
+
+@pytest.mark.parametrize("blocked", ["websocket", "websocket+sse"])
+def test_the_calendar_falls_back_when_the_websocket_is_blocked(
+        pages: Pages, demo_url: str, blocked: str) -> None:
+    """The grid is filtered to Room Berlin, so booking it elsewhere turns that very slot booked."""
+    page = pages.new()
+    page.route_web_socket("**/api/v1/live", lambda ws: ws.close())
+    if blocked == "websocket+sse":
+        page.route("**/events*", lambda route: route.abort())
+    page.goto("/book/meeting-room?resource=room-berlin")
+    want = "sse" if blocked == "websocket" else "polling"
+    expect(page.locator("#live-status")).to_have_attribute("data-state", want, timeout=15_000)
+    expect(page.locator("#live-status")).to_contain_text(
+        "Server-Sent Events" if want == "sse" else "checking for changes every 3 seconds")
+    page.locator(FREE_CELL).first.wait_for()
+    slot = first_free(page)
+    ms = slot.get_attribute("data-ms")
+    starts_at = slot.get_attribute("data-starts-at")
+    assert ms and starts_at
+    _book_sql(demo_url, "meeting-room", starts_at, "room-berlin", "elsewhere@example.org")
+    expect(cell(page, ms)).to_have_attribute("data-status", "booked", timeout=8_000)
+    assert not pages.errors
