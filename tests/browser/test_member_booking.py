@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import psycopg
 import pytest
 from playwright.sync_api import expect
 
 from booker import demo
-from tests.browser.conftest import Pages
+from booker.manage import manage_token
+from tests.browser.conftest import SECRET, Pages
 from tests.browser.helpers import (
     FREE_CELL,
     book_open_dialog,
     cell,
     first_free,
+    guest_booking,
     login,
     move_in_calendar,
     open_calendar,
@@ -258,4 +261,60 @@ def test_the_calendar_falls_back_when_the_websocket_is_blocked(
     assert ms and starts_at
     _book_sql(demo_url, "meeting-room", starts_at, "room-berlin", "elsewhere@example.org")
     expect(cell(page, ms)).to_have_attribute("data-status", "booked", timeout=8_000)
+    assert not pages.errors
+
+
+def _tab_to(page: Any, predicate: str, limit: int = 60) -> None:
+    """Press Tab until the focused element satisfies the JS predicate (el) => bool."""
+    for _ in range(limit):
+        if page.evaluate(f"(({predicate}))(document.activeElement)"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"never focused: {predicate}")
+
+
+def test_keyboard_only_choose_a_person_and_book(pages: Pages, demo_url: str) -> None:
+    page = pages.new()
+    open_calendar(page, "consultation")
+    _tab_to(page, "(el) => el.id === 'resource'")
+    page.keyboard.press("ArrowDown")  # "Any available" -> the first person
+    expect(page.locator("#resource")).to_have_value("provider-ana")
+    expect(page).to_have_url(re.compile(r"resource=provider-ana"))
+    page.locator(FREE_CELL).first.wait_for()
+    _tab_to(page, "(el) => el.getAttribute('role') === 'gridcell'")  # the roving cell: the first free one
+    start = page.evaluate("[document.activeElement.dataset.ms, document.activeElement.dataset.col]")
+    assert page.evaluate("document.activeElement.dataset.status") == "available"
+    there, back = ("ArrowRight", "ArrowLeft") if start[1] != "6" else ("ArrowLeft", "ArrowRight")
+    page.keyboard.press(there)
+    assert page.evaluate("document.activeElement.dataset.col") != start[1]
+    page.keyboard.press(back)
+    assert page.evaluate("document.activeElement.dataset.ms") == start[0]
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("#dlg-resource")).to_have_text("Ana Alves (Berlin)")
+    _tab_to(page, "(el) => el.id === 'attendee-name'")
+    page.keyboard.type("Kim Keys")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim@example.org")
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("heading", name="Booking confirmed \u2013 email sent")).to_be_visible()
+    reference = dialog.locator("#booking-reference").inner_text().strip()
+    assert _resource_of(demo_url, reference) == "provider-ana"
+    expect(page.locator("#dlg-close")).to_be_focused()
+    assert not pages.errors
+
+
+def test_a_guest_moves_a_booking_on_a_phone(pages: Pages, demo_url: str) -> None:
+    booking_id = guest_booking(demo_url, "Pat Phone", "pat@example.org")
+    page = pages.new(width=390, height=844)
+    page.goto(f"/book/manage/{booking_id}?token={manage_token(SECRET, booking_id)}")
+    page.get_by_role("link", name="Change time").click()
+    expect(page.locator("#move-banner")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling
+    new_start = move_in_calendar(page)
+    page.get_by_role("dialog").get_by_role("link", name="Back to your booking").click()
+    expect(page.locator("#manage-status")).to_have_text("Confirmed")
+    with psycopg.connect(demo_url) as c:
+        row = c.execute("SELECT starts_at FROM booking.bookings WHERE id = %s", (booking_id,)).fetchone()
+    assert row and row[0] == dt.datetime.fromisoformat(new_start)
     assert not pages.errors
