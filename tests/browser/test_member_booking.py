@@ -318,3 +318,14 @@ def test_a_guest_moves_a_booking_on_a_phone(pages: Pages, demo_url: str) -> None
         row = c.execute("SELECT starts_at FROM booking.bookings WHERE id = %s", (booking_id,)).fetchone()
     assert row and row[0] == dt.datetime.fromisoformat(new_start)
     assert not pages.errors
+
+
+def test_a_guest_reads_their_booking_in_the_zone_they_booked_in(pages: Pages) -> None:
+    page = pages.new()
+    open_calendar(page, "consultation")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    first_free(page).click()
+    book_open_dialog(page, name="Zoe Zone", email="zoe@example.org")
+    page.get_by_role("dialog").locator("#manage-link").click()
+    expect(page.locator("#manage-when")).to_contain_text("(America/New_York")
+    assert not pages.errors

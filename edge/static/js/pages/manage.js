@@ -14,13 +14,16 @@ const ACTIVE = new Set(["pending", "confirmed"]);
 
 const call = (path = "", opts = {}) => api(`/bookings/${encodeURIComponent(id)}${path}`, { ...opts, headers, retry: false });
 
+// The guest's own zone, the one their booking page showed (issue 14), else the resource's.
+const zoneOf = (b) => b.attendee_timezone || b.timezone || "UTC";
+
 function when(b) {
-  const tz = b.timezone || "UTC";
+  const tz = zoneOf(b);
   return `${formatDateTime(b.starts_at, tz)}–${timeLabel(new Date(b.ends_at), tz)} (${tz}, ${zoneName(tz, new Date(b.starts_at))})`;
 }
 
 function cutoffText(b) {
-  const tz = b.timezone || "UTC";
+  const tz = zoneOf(b);
   const minutes = Math.round((Date.parse(b.starts_at) - Date.parse(b.cancellable_until)) / 60000);
   const span = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
   return `Bookings can be cancelled or moved online up to ${span} before they start, ` +
@@ -32,7 +35,7 @@ function cutoffPassedText(b) {
     return "This booking was made inside the cancellation cutoff, so it cannot be changed or cancelled online. " +
       "Please contact us to change or cancel it.";
   }
-  return `Online changes closed on ${formatDateTime(b.cancellable_until, b.timezone || "UTC")}. ` +
+  return `Online changes closed on ${formatDateTime(b.cancellable_until, zoneOf(b))}. ` +
     "Please contact us to change or cancel this booking.";
 }
 
