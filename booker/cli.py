@@ -44,7 +44,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_psql(args: argparse.Namespace) -> int:
-    os.execvp("psql", ["psql", _database_url(), *args.rest])
+    return psql(list(args.rest))
+
+
+def psql(rest: list[str]) -> int:
+    """psql on the database with every argument passed on as given (`booker psql -c "…"`):
+    argparse's REMAINDER does not take a first argument that looks like an option."""
+    os.execvp("psql", ["psql", "--dbname", _database_url(), *rest])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     worker_main.add_commands(sub)
     mailsink.add_commands(sub)
 
+    raw = sys.argv[1:] if argv is None else argv
+    if raw[:1] == ["psql"] and not {"-h", "--help"} & set(raw[1:2]):
+        return psql(raw[1:])
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

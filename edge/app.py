@@ -11,7 +11,7 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import admin, auth, bookings, mail, me, provider, services, system
+from edge.handlers import admin, auth, bookings, changes, mail, me, provider, services, system
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -87,6 +87,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("DELETE", f"{API}/provider/resources/{{id}}/closures/{{closure}}", provider.delete_closure),
     ("GET", f"{API}/email-action", provider.email_action),
     ("POST", f"{API}/email-action", provider.use_email_action),
+    # issue 14: the live feed's polling fallback
+    ("GET", f"{API}/services/{{slug}}/changes", changes.changes),
 ]
 
 

@@ -113,6 +113,7 @@ SCHEMAS: dict[str, Schema] = {
         "price": MONEY, "currency": STR, "max_seats_per_booking": INT, "requires_confirmation": BOOL,
         "visibility": STR, "venue": nullable(STR), "starts_at": nullable(TIME), "ends_at": nullable(TIME),
         "resources": {"type": "array", "items": ref("PublicResource")},
+        "max_active_per_attendee": nullable(INT),
     }, ["id", "slug", "name", "resources"]),
     "Slots": obj({
         "service": STR, "from": TIME, "to": TIME, "seq": {"type": "integer", "minimum": 0},
@@ -154,6 +155,7 @@ SCHEMAS: dict[str, Schema] = {
         "resources": {"type": "array", "items": STR, "description": "slugs of the resources that deliver it"},
         "link": {"type": "string", "description": "the public booking link"},
         "created_at": TIME, "updated_at": TIME,
+        "max_active_per_attendee": nullable({"type": "integer", "minimum": 1, "maximum": 1000}),
     }, ["slug", "name", "duration_minutes"]),
     "Notification": obj({
         "id": INT, "booking_id": UUID, "reference": STR, "kind": STR, "recipient": STR,
@@ -288,7 +290,10 @@ PATHS: dict[str, dict[str, Any]] = {
                                            params=[p("slug")], tags=S)},
     f"{API}/services/{{slug}}/slots": {"get": op(
         "Every slot in a range with its status, and the change sequence to resume live updates from",
-        _ok(200, ref("Slots")), (404, 422), params=[p("slug"), *RANGE, SINCE], tags=S)},
+        _ok(200, ref("Slots")), (404, 422), params=[
+            p("slug"), *RANGE,
+            q("resource", {"type": "string", "maxLength": 200},
+              "only this resource's slots (slug or id of one of the service's resources)"), SINCE], tags=S)},
     f"{API}/availability": {"get": op(
         "Bookable slots grouped by resource", _ok(200, ref("Availability")), (404, 422),
         params=[q("service", STR, required=True), q("resource", STR), *RANGE, SINCE], tags=S)},
@@ -406,6 +411,12 @@ PATHS: dict[str, dict[str, Any]] = {
         "tags": ["live"], "security": [], "parameters": [p("slug")],
         "responses": {"200": {"description": "an event stream", "content": {"text/event-stream": {"schema": STR}}},
                       "404": _problem(404), "429": _problem(429)}}},
+    f"{API}/services/{{slug}}/changes": {"get": op(
+        "Polling, the live feed's last fallback: the slot.changed events of one service after `since`",
+        _ok(200, obj({"service": STR, "seq": {"type": "integer", "minimum": 0}, "resync": BOOL,
+                      "events": {"type": "array", "items": {"type": "object"}}}, ["seq", "resync", "events"])),
+        (404, 422), params=[p("slug"), q("since", {"type": "integer", "minimum": 0}, "the last seq seen",
+                                        required=True)], tags=("live",))},
     "/api/openapi.json": {"get": {"summary": "This document", "tags": list(SYS), "security": [],
                                   "responses": {"200": {"description": "OK", "content": {J: {"schema": {
                                       "type": "object"}}}}}}},

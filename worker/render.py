@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booker.manage import manage_token
+from worker import attendee
 from worker.ics import build_ics, parse_instant
 from worker.mime import address, compose
 
@@ -114,7 +115,8 @@ def format_price(amount: Any, currency: str) -> str:
     return f"{Decimal(str(amount)):.2f} {currency}"
 
 
-def links(kind: str, payload: dict[str, Any], public_url: str, secret: str) -> list[tuple[str, str]]:
+def links(kind: str, payload: dict[str, Any], public_url: str, secret: str,
+          now: dt.datetime | None = None) -> list[tuple[str, str]]:
     """(label, URL) pairs. A guest's link carries the booking's manage token, derived from the
     booking id with BOOKER_SECRET exactly as the edge derives it (booker/manage.py)."""
     base = public_url.rstrip("/")
@@ -122,11 +124,12 @@ def links(kind: str, payload: dict[str, Any], public_url: str, secret: str) -> l
         return provider_links(payload, base)
     if kind in ("customer_cancelled", "customer_declined"):
         return [("Book again", f"{base}/book/{payload['service_slug']}")]
+    label = attendee.manage_label(kind, payload, now or dt.datetime.now(dt.UTC))
     if payload.get("guest"):
         booking_id = payload["booking_id"]
         token = manage_token(secret, booking_id)
-        return [("Manage or cancel this booking", f"{base}/book/manage/{booking_id}?token={token}")]
-    return [("Manage or cancel this booking", f"{base}/me")]
+        return [(label, f"{base}/book/manage/{booking_id}?token={token}")]
+    return [(label, f"{base}/me")]
 
 
 def provider_links(payload: dict[str, Any], base: str) -> list[tuple[str, str]]:
@@ -139,8 +142,8 @@ def provider_links(payload: dict[str, Any], base: str) -> list[tuple[str, str]]:
     return [*out, ("Your bookings", f"{base}/provider")]
 
 
-def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
-    zone = payload["timezone"]
+def details(kind: str, payload: dict[str, Any], now: dt.datetime | None = None) -> list[tuple[str, str]]:
+    zone = attendee.display_zone(kind, payload)  # the booker's zone or the provider's
     rows = [
         ("Reference", payload["reference"]),
         ("What", payload["service_name"]),
@@ -160,6 +163,9 @@ def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Customer", customer.strip()))
         if payload.get("notes"):
             rows.append(("Notes", payload["notes"]))
+    cutoff = attendee.cutoff_row(kind, payload, zone, now or dt.datetime.now(dt.UTC))
+    if cutoff:
+        rows.append(cutoff)
     if payload.get("reason") and kind in ("customer_cancelled", "customer_declined", "provider_cancelled"):
         rows.append(("Reason", payload["reason"]))
     return rows
@@ -216,7 +222,8 @@ def render(
     kind: str = row["kind"]
     payload: dict[str, Any] = row["payload"]
     copy = copy_for(kind, payload)
-    start = local_time(payload["starts_at"], payload["timezone"])
+    zone = attendee.display_zone(kind, payload)
+    start = local_time(payload["starts_at"], zone)
     words = {
         "service": payload["service_name"],
         "date": f"{format_day(start)}, {start:%H:%M} {start.tzname()}",
@@ -225,8 +232,8 @@ def render(
         "reference": payload["reference"],
     }
     lead = copy.lead.format(**words)
-    rows = details(kind, payload)
-    urls = links(kind, payload, public_url, secret)
+    rows = details(kind, payload, now)
+    urls = links(kind, payload, public_url, secret, now)
     text = render_text(copy, lead, rows, urls)
 
     name = payload.get("provider_name") if kind.startswith("provider_") else payload.get("attendee_name")
@@ -239,7 +246,9 @@ def render(
         ("Auto-Submitted", "auto-generated"),
         ("X-Booker-Reference", payload["reference"]),
     ]
-    summary = f"{copy.heading}. Reference {payload['reference']}." + "".join(f"\n{u}" for _, u in urls)
+    summary = (f"{copy.heading}. Reference {payload['reference']}.\n"
+               f"When: {format_span(payload['starts_at'], payload['ends_at'], zone)}"
+               + "".join(f"\n{u}" for _, u in urls))
     method, ics = build_ics(kind, payload, mail_from, description=summary, now=now)
     return compose(
         headers,

@@ -32,11 +32,11 @@ SELECT matches((pg_temp.bk('m1')).reference, '^BK-[2-9A-HJ-NP-Z]{8}$', 'book_slo
 
 SELECT is(api.booking_json(pg_temp.bk('m1')) - 'id' - 'reference' - 'created_at' - 'updated_at',
           '{"service": "consult", "service_name": "Consultation", "resource": "room-a", "resource_name": "Room A",
-            "timezone": "Europe/Berlin", "starts_at": "2038-06-16T08:00:00+00:00", "ends_at": "2038-06-16T09:00:00+00:00",
+            "timezone": "Europe/Berlin", "location": "Berlin, floor 1", "starts_at": "2038-06-16T08:00:00+00:00", "ends_at": "2038-06-16T09:00:00+00:00",
             "seats": 1, "status": "confirmed", "price": "50.00", "currency": "EUR",
             "cancellable_until": "2038-06-16T08:00:00+00:00",
             "attendee": {"name": "Max Member", "email": "member@test.example", "phone": null},
-            "notes": "Bring slides", "metadata": {"source": "test"},
+            "attendee_timezone": "Europe/Berlin", "notes": "Bring slides", "metadata": {"source": "test"},
             "user_id": "00000000-0000-0000-0000-0000000000a2"}'::jsonb,
           'booking_json: the HTTP shape with private fields');
 SELECT ok(NOT (api.booking_json(pg_temp.bk('m1'), false) ?| ARRAY['attendee', 'notes', 'metadata', 'user_id']),

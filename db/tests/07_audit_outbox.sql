@@ -36,12 +36,14 @@ SELECT ok((SELECT NOT (new_row ?| ARRAY['manage_token_hash', 'request_hash']) AN
 SELECT is(pg_temp.kinds(pg_temp.bid('m1')), ARRAY['customer_confirmed member@test.example', 'provider_new provider@test.example'],
           'outbox: confirmation to the customer, notice to the resource owner');
 SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed')
-              - 'booking_id' - 'reference',
+              - 'booking_id' - 'reference' - 'booked_at',
           '{"status": "confirmed", "action": "created", "sequence": 1, "starts_at": "2038-10-04T08:00:00+00:00",
             "ends_at": "2038-10-04T09:00:00+00:00", "old_starts_at": null, "old_ends_at": null, "seats": 1,
             "price": 50.00, "currency": "EUR", "reason": null, "notes": null, "service_slug": "consult",
             "service_name": "Consultation", "resource_slug": "room-a", "resource_name": "Room A",
-            "timezone": "Europe/Berlin", "location": "Berlin, floor 1", "attendee_name": "Max Member",
+            "timezone": "Europe/Berlin", "attendee_timezone": "Europe/Berlin",
+            "cancellable_until": "2038-10-04T08:00:00+00:00",
+            "location": "Berlin, floor 1", "attendee_name": "Max Member",
             "attendee_email": "member@test.example", "provider_name": "Pia Provider",
             "provider_email": "provider@test.example", "guest": false}'::jsonb,
           'outbox: the payload is a snapshot of what the email shows');

@@ -136,7 +136,8 @@ SELECT is(api.admin_service(:admin, :'yoga') - ARRAY['id', 'created_at', 'update
               'buffer_after_minutes', 'min_notice_minutes', 'max_advance_days', 'cancellation_cutoff_minutes', 'venue'],
           '{"slug": "yoga", "name": "Yoga", "duration_minutes": 60, "slot_step_minutes": 60, "price": "12.50",
             "currency": "EUR", "max_seats_per_booking": 1, "requires_confirmation": false, "visibility": "public",
-            "starts_at": null, "ends_at": null, "active": true, "resources": ["room-a", "room-b"]}',
+            "starts_at": null, "ends_at": null, "active": true, "resources": ["room-a", "room-b"],
+            "max_active_per_attendee": null}',
           'create_service: the step defaults to the duration; its resources linked');
 SELECT throws_ok($$SELECT api.create_service('00000000-0000-0000-0000-0000000000a1', '{"slug": "x", "name": "X", "duration_minutes": 20}')$$,
                  '23514', NULL, 'create_service: the grid is the CHECK''s');

@@ -182,6 +182,8 @@ def _service_fields(f: Fields, creating: bool) -> dict[str, Any]:
         v[name] = f.integer(name, required=creating and name == "duration_minutes", lo=INT_MIN, hi=INT_MAX)
     v["max_advance_days"] = f.integer("max_advance_days", lo=INT_MIN, hi=INT_MAX)
     v["max_seats_per_booking"] = f.integer("max_seats_per_booking", lo=INT_MIN, hi=INT_MAX)
+    # at most N active bookings per attendee (null: no limit); the range is the database's rule
+    v["max_active_per_attendee"] = f.integer("max_active_per_attendee", lo=INT_MIN, hi=INT_MAX)
     v["requires_confirmation"] = f.boolean("requires_confirmation")
     v["visibility"] = f.text("visibility", max_len=50)
     v["venue"] = f.text("venue", max_len=500)

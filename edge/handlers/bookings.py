@@ -44,8 +44,9 @@ def _attendee(f: Fields, raw: dict[str, Any] | None, guest: bool) -> dict[str, s
     name = sub.text("name", required=guest, max_len=200)
     email = sub.text("email", required=guest, max_len=254)
     phone = sub.text("phone", max_len=50)
+    timezone = sub.text("timezone", max_len=64)  # the booker's zone: api.book_slot checks the name
     f.errors.update(sub.errors)
-    for key, value in (("name", name), ("email", email), ("phone", phone)):
+    for key, value in (("name", name), ("email", email), ("phone", phone), ("timezone", timezone)):
         if value:
             out[key] = value
     return out

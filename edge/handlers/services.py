@@ -66,7 +66,7 @@ def _since(f: Fields) -> int:
     return f.integer("since", lo=0, hi=2**63 - 1) or 0
 
 
-SlotKey = tuple[str, dt.datetime, dt.datetime]
+SlotKey = tuple[str, dt.datetime, dt.datetime, str | None]  # slug, from, to, resource
 
 
 class SlotCache:
@@ -124,7 +124,7 @@ class SlotCache:
             task.exception()  # retrieved: whoever awaited it has re-raised it already
 
     async def _render(self, app: web.Application, key: SlotKey, on: AsyncConnectionPool | None) -> str:
-        slug, start, end = key
+        slug, start, end, resource = key
         row = await db.query_one(
             app,
             """SELECT api.current_seq() AS seq,
@@ -132,11 +132,12 @@ class SlotCache:
                                     'starts_at', g.starts_at, 'ends_at', g.ends_at,
                                     'status', g.status, 'seats_left', coalesce(g.seats_left, 0))
                                 ORDER BY g.starts_at)
-                                  FROM api.slot_grid(%s, %s, %s) g)::text, '[]') AS slots""",
-            (slug, start, end), on=on,
+                                  FROM api.slot_grid(%s, %s, %s, %s) g)::text, '[]') AS slots""",
+            (slug, start, end, resource), on=on,
         )
         assert row
-        head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]})
+        head = dumps({"service": slug, "from": start, "to": end, "seq": row["seq"]}
+                     | ({"resource": resource} if resource is not None else {}))
         body = f'{head[:-1]},"slots":{row["slots"]}}}'
         self.put(key, int(row["seq"]), body)
         return body
@@ -152,8 +153,9 @@ async def slots(request: web.Request) -> web.Response:
     passed through without being parsed and re-encoded, and SlotCache serves repeats."""
     f = Fields(request.query)
     since = _since(f)
+    resource = f.text("resource", max_len=200)  # one of the service's resources: api.slot_grid's rule
     start, end = _range(f)
-    key = (request.match_info["slug"], start, end)
+    key = (request.match_info["slug"], start, end, resource)
     cache = request.app[SLOT_CACHE]
     pool, replica_seq = await db.read_route(request, since)
     if replica_seq is None:

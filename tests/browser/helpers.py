@@ -69,3 +69,18 @@ def guest_booking(database_url: str, name: str, email: str) -> str:
                         (name, email)).fetchone()
     assert row
     return str(row[0])
+
+
+def move_in_calendar(page: Page) -> str:
+    """On a booking calendar in move mode (?move=…), move the booking to the first free slot
+    at least 3 hours ahead; returns that slot's starts_at once the move is confirmed."""
+    expect(page.locator("#move-banner")).to_be_visible()
+    slot = first_free(page)
+    starts_at = slot.get_attribute("data-starts-at")
+    assert starts_at
+    slot.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name="Move your booking")).to_be_visible()
+    dialog.get_by_role("button", name="Move booking").click()
+    expect(dialog.get_by_role("heading", name="Booking moved \u2013 email sent")).to_be_visible()
+    return starts_at

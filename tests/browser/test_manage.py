@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from booker.manage import manage_token
 from tests.browser.conftest import SECRET, Pages
-from tests.browser.helpers import book_open_dialog, first_free, guest_booking, open_calendar
+from tests.browser.helpers import book_open_dialog, first_free, guest_booking, move_in_calendar, open_calendar
 
 
 def booking(db_url: str, reference: str) -> Any:
@@ -58,13 +58,9 @@ def test_a_guest_moves_the_booking_to_another_free_time(pages: Pages, demo_url: 
     page = pages.new()
     page.goto(f"/book/manage/{booking_id}?token={manage_token(SECRET, booking_id)}")
     expect(page.locator("#manage-status")).to_have_text("Confirmed")
-    page.get_by_role("button", name="Change time").click()
-    dialog = page.get_by_role("dialog")
-    choice = dialog.get_by_label("New time").locator("option").nth(1).get_attribute("value")
-    assert choice
-    dialog.get_by_label("New time").select_option(choice)
-    dialog.get_by_role("button", name="Move booking").click()
-    expect(dialog).to_have_count(0)
+    page.get_by_role("link", name="Change time").click()  # the booking calendar in move mode
+    choice = move_in_calendar(page)
+    page.get_by_role("dialog").get_by_role("link", name="Back to your booking").click()
     expect(page.locator("#manage-status")).to_have_text("Confirmed")
     with psycopg.connect(demo_url) as c:
         moved = c.execute("SELECT starts_at, version FROM booking.bookings WHERE id = %s",

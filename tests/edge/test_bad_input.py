@@ -264,7 +264,8 @@ HOSTILE_QUERY = ["", " ", "-1", "0", "99999999999999999999999", "1e999", "NaN", 
                  "00000000-0000-0000-0000-000000000000", "true", "[]", "{}", "🙂", "\ud800"]
 
 
-REQUIRED_QUERY = {"service": "consultation", "from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z"}
+REQUIRED_QUERY = {"service": "consultation", "from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z",
+                  "since": "0"}
 
 
 async def test_every_query_parameter_survives_hostile_values(client: TestClient[Any, Any],

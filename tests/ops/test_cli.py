@@ -106,3 +106,12 @@ def test_worker_healthcheck_follows_a_real_worker(app_db_url: str, tmp_path: Pat
     finally:
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
+
+
+def test_booker_psql_passes_its_arguments_to_psql(db_url: str, tmp_path: Path) -> None:
+    """README: `booker psql -c "…"` (was: unrecognized arguments: -c)."""
+    result = booker(["psql", "-At", "-c", "SELECT 40 + 2", "-c", "SELECT current_user"], db_url, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["42", conninfo_to_dict(db_url)["user"]]
+    failing = booker(["psql", "-v", "ON_ERROR_STOP=1", "-c", "SELECT no_such_column"], db_url, tmp_path)
+    assert failing.returncode != 0 and "no_such_column" in failing.stderr

@@ -58,6 +58,7 @@ BEGIN
     v_fields.notes := nullif(trim(p_notes), '');
     v_fields.metadata := coalesce(p_metadata, '{}');
     v_fields.manage_token_hash := p_manage_token_hash;
+    v_fields.attendee_timezone := internal.attendee_zone(p_attendee ->> 'timezone');
     v_fields.status := CASE WHEN v_service.requires_confirmation THEN 'pending' ELSE 'confirmed' END;
     IF v_fields.attendee_name IS NULL THEN
         PERFORM internal.fail_invalid('attendee.name', 'is required');
@@ -93,6 +94,7 @@ BEGIN
         END IF;
     END IF;
 
+    PERFORM internal.check_attendee_limit(v_service, v_fields, p_hold);
     IF p_hold IS NOT NULL THEN
         RETURN internal.convert_hold(v_service, p_hold, p_starts_at, v_fields);
     END IF;

@@ -12,6 +12,7 @@ CREATE FUNCTION api.booking_json(p_booking booking.bookings, p_private boolean D
                'resource', r.slug,
                'resource_name', r.name,
                'timezone', r.timezone,
+               'location', coalesce(s.venue, r.location),
                'starts_at', p_booking.starts_at,
                'ends_at', p_booking.ends_at,
                'seats', p_booking.seat_count,
@@ -27,6 +28,7 @@ CREATE FUNCTION api.booking_json(p_booking booking.bookings, p_private boolean D
                    'name', p_booking.attendee_name,
                    'email', p_booking.attendee_email,
                    'phone', p_booking.attendee_phone),
+               'attendee_timezone', coalesce(p_booking.attendee_timezone, r.timezone),
                'notes', p_booking.notes,
                'metadata', p_booking.metadata,
                'user_id', p_booking.user_id)

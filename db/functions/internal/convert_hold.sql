@@ -26,6 +26,7 @@ BEGIN
         attendee_name = p_fields.attendee_name,
         attendee_email = p_fields.attendee_email,
         attendee_phone = p_fields.attendee_phone,
+        attendee_timezone = p_fields.attendee_timezone,
         notes = p_fields.notes,
         metadata = p_fields.metadata,
         idempotency_owner = p_fields.idempotency_owner,

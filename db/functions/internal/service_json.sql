@@ -17,6 +17,7 @@ CREATE FUNCTION internal.service_json(p_service booking.services, p_admin boolea
         'max_seats_per_booking', p_service.max_seats_per_booking,
         'requires_confirmation', p_service.requires_confirmation, 'visibility', p_service.visibility,
         'venue', p_service.venue,
+        'max_active_per_attendee', p_service.max_active_per_attendee,
         'starts_at', lower(p_service.fixed_window), 'ends_at', upper(p_service.fixed_window))
     || CASE WHEN p_admin THEN jsonb_build_object(
         'active', p_service.active, 'created_at', p_service.created_at, 'updated_at', p_service.updated_at,

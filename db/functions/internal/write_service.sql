@@ -1,7 +1,8 @@
 -- Apply p_fields to service p_id, which the caller has locked: the columns (slug, name,
 -- description, duration_minutes, slot_step_minutes, buffer_before_minutes,
 -- buffer_after_minutes, min_notice_minutes, max_advance_days, cancellation_cutoff_minutes,
--- price, currency, max_seats_per_booking, requires_confirmation, visibility, venue, active),
+-- price, currency, max_seats_per_booking, requires_confirmation, visibility, venue, active,
+-- max_active_per_attendee),
 -- starts_at (a one-off event's start: the window lasts duration_minutes; null makes the
 -- service recurring again) and resources (the slugs of the resources that deliver it).
 -- Keys absent from p_fields keep their value. The table's constraints judge the values.
@@ -14,7 +15,7 @@ DECLARE
         'slug', 'name', 'description', 'duration_minutes', 'slot_step_minutes', 'buffer_before_minutes',
         'buffer_after_minutes', 'min_notice_minutes', 'max_advance_days', 'cancellation_cutoff_minutes',
         'price', 'currency', 'max_seats_per_booking', 'requires_confirmation', 'visibility', 'venue',
-        'active']);
+        'active', 'max_active_per_attendee']);
 BEGIN
     PERFORM internal.check_one_of('visibility', v_fields ->> 'visibility',
                                   enum_range(NULL::booking.service_visibility)::text[]);
@@ -41,7 +42,8 @@ BEGIN
            max_advance_days = v.max_advance_days, cancellation_cutoff_minutes = v.cancellation_cutoff_minutes,
            price = v.price, currency = v.currency, max_seats_per_booking = v.max_seats_per_booking,
            requires_confirmation = v.requires_confirmation, visibility = v.visibility, venue = v.venue,
-           fixed_window = v.fixed_window, active = v.active, updated_at = now()
+           fixed_window = v.fixed_window, active = v.active,
+           max_active_per_attendee = v.max_active_per_attendee, updated_at = now()
      WHERE id = p_id
     RETURNING * INTO v;
     IF p_fields ? 'resources' THEN

@@ -68,3 +68,14 @@ export function zoneName(tz, date = new Date()) {
     .formatToParts(date).find((p) => p.type === "timeZoneName");
   return part ? part.value : tz;
 }
+
+/** The zone chosen on the booking page (remembered in localStorage), else the browser's:
+ *  the dashboard and /me show times in it too (issue 14). */
+export const ZONE_KEY = "booker.tz";
+export function chosenZone() {
+  try {
+    return localStorage.getItem(ZONE_KEY) || browserZone();
+  } catch {
+    return browserZone();
+  }
+}

@@ -52,7 +52,9 @@ export const SECTIONS = [
         field({ id: `${p}seats`, name: "max_seats_per_booking", label: "Seats per booking", type: "number", attrs: { min: "1", ...num(ctx, "max_seats_per_booking", 1) } }),
         field({ id: `${p}notice`, name: "min_notice_minutes", label: "Minimum notice (minutes)", type: "number", attrs: { min: "0", ...num(ctx, "min_notice_minutes", 0) } }),
         field({ id: `${p}advance`, name: "max_advance_days", label: "Bookable up to (days ahead)", type: "number", attrs: { min: "1", ...num(ctx, "max_advance_days", 60) } }),
-        field({ id: `${p}cutoff`, name: "cancellation_cutoff_minutes", label: "Cancellation cutoff (minutes before start)", type: "number", attrs: { min: "0", ...num(ctx, "cancellation_cutoff_minutes", 60) } })),
+        field({ id: `${p}cutoff`, name: "cancellation_cutoff_minutes", label: "Cancellation cutoff (minutes before start)", type: "number", attrs: { min: "0", ...num(ctx, "cancellation_cutoff_minutes", 60) } }),
+        field({ id: `${p}max-active`, name: "max_active_per_attendee", label: "Active bookings per attendee (at most)", type: "number",
+          hint: "Empty: no limit. Counted per account, or per email for guests.", attrs: { min: "1", max: "1000", ...num(ctx, "max_active_per_attendee", "") } })),
       h("div", { class: "field" },
         h("label", { class: "inline" }, h("input", { type: "checkbox", name: "requires_confirmation", id: `${p}confirm`, checked: Boolean(s?.requires_confirmation) }),
           " Bookings need confirmation"),
@@ -85,6 +87,8 @@ function values(form, editing) {
   };
   if (f.starts_at.value) body.starts_at = new Date(f.starts_at.value).toISOString();
   else if (editing) body.starts_at = null;
+  if (f.max_active_per_attendee.value) body.max_active_per_attendee = Number(f.max_active_per_attendee.value);
+  else if (editing) body.max_active_per_attendee = null;
   body.venue = f.venue.value.trim() || (editing ? null : undefined);
   if (body.venue === undefined) delete body.venue;
   return body;

@@ -2,7 +2,7 @@
 // and the booking dialog.
 import { ApiError, api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
-import { LiveFeed } from "../live.js";
+import { LiveFeed, POLL_MS } from "../live.js";
 import {
   addDays, addMonths, allZones, browserZone, dayLabel, rangeFor, startOfMonth, startOfWeek, timeLabel,
   todayIn, wallClock, zoneName,
@@ -12,6 +12,7 @@ import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFiel
 const main = $("#main");
 const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
 const TZ_KEY = "booker.tz";
+const params = new URLSearchParams(location.search);
 
 const state = {
   service: null,
@@ -21,6 +22,9 @@ const state = {
   slots: new Map(), // ms -> slot
   loaded: false,
   dialog: null, // {slot, confirm, message, busy, done, seats}
+  resource: params.get("resource") || "", // the booker's choice of resource (slug), "" = any available
+  mine: [], // the signed-in member's active bookings of this service
+  move: null, // move mode (?move=<booking id>[&token=<manage token>]): {booking, headers, back}
 };
 let feed = null;
 let fetchNo = 0;
@@ -46,6 +50,7 @@ async function fetchSlots() {
   const q = new URLSearchParams({ from, to });
   // the last change this page has seen: a read replica that has not replayed it does not answer
   if (feed && feed.seq !== null) q.set("since", String(feed.seq));
+  if (state.resource) q.set("resource", state.resource);
   try {
     const body = await api(`/services/${encodeURIComponent(slug)}/slots?${q}`);
     if (n !== fetchNo) return;
@@ -64,12 +69,29 @@ async function fetchSlots() {
 
 const refetchSoon = debounce(fetchSlots, 80);
 
+// Changing the period (week, month, resource) says that times are loading until they are.
+let loadingNo = 0;
+function loadPeriod() {
+  const n = ++loadingNo;
+  const wrap = $("#calendar-wrap");
+  const note = $("#cal-loading");
+  if (wrap) wrap.setAttribute("aria-busy", "true");
+  if (note) note.textContent = "Loading times…";
+  return fetchSlots().finally(() => {
+    if (n !== loadingNo) return;
+    if (wrap) wrap.removeAttribute("aria-busy");
+    if (note) note.textContent = "";
+  });
+}
+
 function startFeed(seq) {
   feed = new LiveFeed([`service:${slug}`], {
     onEvent: (ev) => {
       const ms = Date.parse(ev.starts_at);
       const slot = state.slots.get(ms);
-      if (slot && (ev.status === "available" || ev.status === "booked" || ev.status === "unavailable")) {
+      // An event tells the state of the slot over all resources: with one resource chosen,
+      // only the refetch below can say what it means for that resource.
+      if (slot && !state.resource && (ev.status === "available" || ev.status === "booked" || ev.status === "unavailable")) {
         slot.status = ev.status;
         if (typeof ev.seats_left === "number") slot.seats_left = ev.seats_left;
         slot.flash = true;
@@ -82,12 +104,22 @@ function startFeed(seq) {
       const el = $("#live-status");
       if (!el) return;
       el.dataset.state = s;
-      el.textContent = s === "live" ? "Live: updates appear as they happen" : "Reconnecting…";
+      el.textContent = LIVE_TEXT[s] || "Reconnecting…";
     },
+  }, {
+    // when the WebSocket cannot connect: Server-Sent Events, then polling (edge/static/js/live.js)
+    sse: (since) => `/api/v1/services/${encodeURIComponent(slug)}/events${since === null ? "" : `?since=${since}`}`,
+    poll: (since) => `/api/v1/services/${encodeURIComponent(slug)}/changes?since=${since}`,
   });
   feed.advance(seq);
   feed.start();
 }
+
+const LIVE_TEXT = {
+  live: "Live: updates appear as they happen",
+  sse: "Live (Server-Sent Events; the WebSocket could not connect): updates appear as they happen",
+  polling: `Live updates could not connect: checking for changes every ${POLL_MS / 1000} seconds`,
+};
 
 // ---------------------------------------------------------------- rendering
 
@@ -140,15 +172,17 @@ function renderWeek(container, today) {
       }
       const status = effectiveStatus(slot, day, today);
       const st = STATUS[status] || STATUS.unavailable;
+      const current = isMovedBooking(slot);
       const seatInfo = status === "available" && (state.service.capacity ?? 1) > 1 && typeof slot.seats_left === "number"
         ? ` ${slot.seats_left}` : "";
       const cell = h("div", {
         role: "gridcell", class: `slot ${status}${slot.flash ? " flash" : ""}`, tabindex: "-1",
         "aria-disabled": status === "available" ? "false" : "true",
-        "aria-label": slotLabel({ ...slot, status }, day),
+        "aria-label": slotLabel({ ...slot, status }, day) + (current ? " (your current booking)" : ""),
         "data-row": String(r), "data-col": String(c), "data-day": day, "data-starts-at": slot.starts_at,
-        "data-status": status, "data-ms": String(slot.ms),
-      }, h("span", { "aria-hidden": "true" }, st.icon + seatInfo), h("span", { class: "txt", "aria-hidden": "true" }, st.text));
+        "data-status": status, "data-ms": String(slot.ms), "data-current": current ? "true" : null,
+      }, h("span", { "aria-hidden": "true" }, current ? "★" : st.icon + seatInfo),
+      h("span", { class: "txt", "aria-hidden": "true" }, current ? "Yours" : st.text));
       slot.flash = false;
       row.append(cell);
     });
@@ -325,18 +359,19 @@ function activate(cell) {
     return;
   }
   const slot = state.slots.get(Number(cell.dataset.ms));
-  if (slot) openBooking(slot);
+  if (slot && state.move) openMove(slot);
+  else if (slot) openBooking(slot);
 }
 
 async function focusDayAfterLoad(day) {
-  await fetchSlots();
+  await loadPeriod();
   const cells = $$(`#calendar [role="gridcell"][data-day="${day}"]`);
   moveFocus(cells.find((c) => c.getAttribute("aria-disabled") === "false") || cells[0] || $('#calendar [role="gridcell"]'));
 }
 
 function shift(n, keepFocus = false) {
   state.anchor = state.view === "week" ? addDays(state.anchor, 7 * n) : addMonths(state.anchor, n);
-  const p = fetchSlots();
+  const p = loadPeriod();
   if (keepFocus) p.then(() => moveFocus($('#calendar [role="gridcell"][tabindex="0"]')));
   return p;
 }
@@ -402,8 +437,10 @@ function openBooking(slot) {
       h("dt", {}, "Date"), h("dd", {}, dayLabel(day, { weekday: "long", day: "numeric", month: "long", year: "numeric" })),
       h("dt", {}, "Time"), h("dd", {}, `${timeLabel(start, state.tz)} – ${timeLabel(end, state.tz)} (${zoneName(state.tz, start)})`),
       svc.venue ? [h("dt", {}, "Where"), h("dd", {}, svc.venue)] : null,
+      resourceRows(),
+      cutoffRows(slot),
       h("dt", {}, "Price"), priceEl),
-    seatsField, guestFields, message, alternatives,
+    seatsField, guestFields, mineInDialog(confirm), message, alternatives,
     h("div", { class: "actions" }, confirm, cancel));
   const dlg = openDialog({
     title: "Confirm your booking",
@@ -433,6 +470,7 @@ function openBooking(slot) {
     if (!d || d.busy || d.done || confirm.disabled) return;
     const errors = {};
     const body = { service: svc.slug, starts_at: slot.starts_at, seats: seats() };
+    if (state.resource) body.resource = state.resource;
     if (!user) {
       const name = form.elements.name.value.trim();
       const email = form.elements.email.value.trim();
@@ -440,6 +478,7 @@ function openBooking(slot) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = "Please enter a valid email address.";
       body.attendee = { name, email };
     }
+    body.attendee = { ...(body.attendee || {}), timezone: state.tz }; // the booker's zone: their emails use it
     showFieldErrors(form, errors);
     if (Object.keys(errors).length) return;
     d.busy = true;
@@ -465,6 +504,13 @@ function openBooking(slot) {
 function handleBookingError(err, form, d, alternatives, dlg) {
   const { confirm, message } = d;
   message.className = "notice error";
+  if (err instanceof ApiError && err.status === 409 && err.errors.max_active_per_attendee) {
+    d.conflict = true;
+    confirm.disabled = true;
+    clear(message, `You already have a booking of this service: ${err.errors.max_active_per_attendee}. `,
+      currentUser() ? h("a", { href: "/me" }, "See my bookings") : "Please change or cancel the one you have first.");
+    return;
+  }
   if (err instanceof ApiError && err.status === 409) {
     d.conflict = true;
     d.taken = true;
@@ -514,6 +560,8 @@ function showSuccess(dlg, booking) {
     h("p", { class: "reference", id: "booking-reference" }, booking.reference),
     h("dl", { class: "summary" },
       h("dt", {}, "When"), h("dd", {}, `${dayLabel(wallClock(new Date(booking.starts_at), state.tz).day, { weekday: "long", day: "numeric", month: "long" })}, ${timeLabel(new Date(booking.starts_at), state.tz)} (${zoneName(state.tz)})`),
+      choosable() ? [h("dt", {}, choiceLabel()), h("dd", { id: "booking-resource" },
+        [booking.resource_name, booking.location].filter(Boolean).join(", "))] : null,
       h("dt", {}, "Seats"), h("dd", {}, String(booking.seats || 1)),
       h("dt", {}, "Price"), h("dd", {}, money(booking.price, booking.currency))),
     currentUser() ? h("p", {}, h("a", { href: "/me" }, "See my bookings")) : null,
@@ -524,6 +572,233 @@ function showSuccess(dlg, booking) {
   close.addEventListener("click", () => dlg.close());
   close.focus();
   announce(`${heading}. Reference ${booking.reference}`);
+}
+
+// ---------------------------------------------------------------- choice of resource
+// A service with several resources ("Ana", "Ben"; "Room Berlin", "Room New York") lets the
+// booker pick one or "any available": the grid then shows that resource's slots only
+// (GET /slots?resource=) and the booking names it (POST /bookings {resource}).
+
+function resources() {
+  return state.service?.resources || [];
+}
+
+function choosable() {
+  return resources().length > 1;
+}
+
+function chosen() {
+  return resources().find((r) => r.slug === state.resource) || null;
+}
+
+function choiceLabel() {
+  return resources().every((r) => r.kind === "person") ? "With" : "Where";
+}
+
+function resourceText(r) {
+  return r.location && r.location !== r.name ? `${r.name} (${r.location})` : r.name;
+}
+
+function choiceField() {
+  if (!choosable()) return null;
+  return h("div", { class: "field resource-field" },
+    h("label", { for: "resource" }, choiceLabel()),
+    h("select", { id: "resource", onchange: (e) => setResource(e.target.value) },
+      h("option", { value: "", selected: !state.resource }, "Any available"),
+      resources().map((r) => h("option", { value: r.slug, selected: r.slug === state.resource }, resourceText(r)))));
+}
+
+function resourceRows() {
+  if (!choosable()) {
+    const only = resources()[0];
+    return only && only.location && !state.service.venue ? [h("dt", {}, "Where"), h("dd", { id: "dlg-resource" }, only.location)] : null;
+  }
+  const r = chosen();
+  return [h("dt", {}, choiceLabel()), h("dd", { id: "dlg-resource" }, r ? resourceText(r) : "Any available (assigned when you book)")];
+}
+
+function setResource(slug) {
+  state.resource = resources().some((r) => r.slug === slug) ? slug : "";
+  const url = new URL(location.href);
+  if (state.resource) url.searchParams.set("resource", state.resource);
+  else url.searchParams.delete("resource");
+  history.replaceState(null, "", url);
+  loadPeriod();
+}
+
+// ---------------------------------------------------------------- the member's own bookings
+// A member sees that they already have a booking of this service (a page notice, and in
+// the dialog), so a second booking is never made unintentionally: the button then says
+// "Book another", and at the service's limit (max_active_per_attendee) it is disabled.
+
+async function loadMine(userPromise) {
+  state.mine = [];
+  await userPromise;
+  if (!currentUser() || state.move) return;
+  try {
+    const q = new URLSearchParams({ from: new Date().toISOString(), status: "held,pending,confirmed", limit: "50" });
+    const body = await api(`/me/bookings?${q}`);
+    state.mine = (body.data || []).filter((b) => b.service === state.service.slug);
+  } catch {
+    state.mine = [];
+  }
+}
+
+function limitReached() {
+  const max = state.service.max_active_per_attendee;
+  return Boolean(max) && (state.mine || []).length >= max;
+}
+
+function mineNotice() {
+  const mine = state.mine || [];
+  if (!mine.length) return null;
+  const first = mine[0];
+  return h("p", { class: "notice info mine-notice", id: "mine-notice" },
+    h("strong", {}, mine.length === 1 ? "You have a booking" : `You have ${mine.length} bookings`),
+    mine.length === 1 ? ` (${first.reference}) on ${whenText(first.starts_at, first.ends_at)}. ` : " of this service. ",
+    h("a", { href: "/me" }, "See my bookings"));
+}
+
+function mineInDialog(confirm) {
+  const mine = state.mine || [];
+  if (!mine.length) return null;
+  if (limitReached()) {
+    confirm.disabled = true;
+    return h("p", { class: "notice warn", id: "dlg-mine" },
+      `You already have ${mine.length === 1 ? "a booking" : `${mine.length} bookings`} of this service, ` +
+      `the most one person may have (${state.service.max_active_per_attendee}). `, h("a", { href: "/me" }, "See my bookings"));
+  }
+  clear(confirm, "Book another");
+  return h("p", { class: "notice warn", id: "dlg-mine" },
+    `You already have a booking of this service (${mine[0].reference}). Confirming makes a second, separate booking.`);
+}
+
+// ---------------------------------------------------------------- cancellation cutoff
+// The dialog says until when the slot can be cancelled or moved online (the service's
+// cancellation_cutoff_minutes before the start), and plainly when that is already past.
+
+function cutoffRows(slot) {
+  const minutes = state.service.cancellation_cutoff_minutes || 0;
+  if (!minutes) return null;
+  const until = new Date(Date.parse(slot.starts_at) - minutes * 60000);
+  const span = minutes >= 120 && minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`;
+  const text = until <= new Date()
+    ? `This time is less than ${span} away: once booked, it cannot be cancelled or moved online.`
+    : `Free cancellation or change online until ${dayLabel(wallClock(until, state.tz).day, { weekday: "short", day: "numeric", month: "short" })}, ` +
+      `${timeLabel(until, state.tz)} (${span} before the start).`;
+  return [h("dt", {}, "Cancellation"), h("dd", { id: "dlg-cutoff", class: until <= new Date() ? "warn" : null }, text)];
+}
+
+// ---------------------------------------------------------------- move mode
+// "/book/{slug}?move=<id>" (a member, from /me) or "…?move=<id>&token=<manage token>" (a
+// guest, from the manage page): the same calendar, and a free time moves the booking
+// there with PATCH /bookings/{id} (api.reschedule_booking: one UPDATE, or nothing).
+
+function isMovedBooking(slot) {
+  return Boolean(state.move) && slot.ms === Date.parse(state.move.booking.starts_at);
+}
+
+async function loadMove() {
+  const id = params.get("move");
+  if (!id) return true;
+  const token = params.get("token");
+  const headers = token ? { "X-Manage-Token": token } : {};
+  try {
+    const booking = await api(`/bookings/${encodeURIComponent(id)}`, { headers, retry: false });
+    const back = token ? `/book/manage/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}` : "/me";
+    state.move = { booking, headers, back };
+    if (!params.get("resource") && choosable()) state.resource = booking.resource;
+    return true;
+  } catch (e) {
+    clear(main, h("h1", {}, "Move a booking"), h("p", { class: "notice error", role: "alert" },
+      e.status === 404 ? "We could not find this booking. Open the link from your booking email or from My bookings."
+        : `Could not load the booking: ${e.message}`));
+    return false;
+  }
+}
+
+function moveBanner() {
+  if (!state.move) return null;
+  const b = state.move.booking;
+  return h("div", { class: "notice info move-banner", id: "move-banner", role: "status" },
+    h("strong", {}, `Moving booking ${b.reference}`), `, now ${whenText(b.starts_at, b.ends_at)}. `,
+    "Choose a free time below. ", h("a", { href: state.move.back, id: "move-back" }, "Keep the current time"));
+}
+
+function whenText(startsAt, endsAt) {
+  const start = new Date(startsAt);
+  const day = wallClock(start, state.tz).day;
+  return `${dayLabel(day, { weekday: "long", day: "numeric", month: "long" })}, ${timeLabel(start, state.tz)}` +
+    `–${timeLabel(new Date(endsAt), state.tz)} (${zoneName(state.tz, start)})`;
+}
+
+function openMove(slot) {
+  const b = state.move.booking;
+  const message = h("div", { id: "dlg-message", role: "alert" });
+  const confirm = h("button", { type: "submit", id: "confirm" }, "Move booking");
+  const cancel = h("button", { type: "button", class: "secondary", id: "dlg-cancel" }, "Keep current time");
+  const form = h("form", { novalidate: true, "aria-describedby": "dlg-summary" },
+    h("dl", { class: "summary", id: "dlg-summary" },
+      h("dt", {}, "Service"), h("dd", {}, b.service_name || b.service),
+      h("dt", {}, "From"), h("dd", { id: "dlg-from" }, whenText(b.starts_at, b.ends_at)),
+      h("dt", {}, "To"), h("dd", { id: "dlg-to" }, whenText(slot.starts_at, slot.ends_at)),
+      resourceRows(), cutoffRows(slot)),
+    message, h("div", { class: "actions" }, confirm, cancel));
+  const dlg = openDialog({
+    title: "Move your booking", content: form,
+    onClose: () => { state.dialog = null; },
+    returnFocus: () => $(`#calendar [data-ms="${slot.ms}"]`) || $('#calendar [role="gridcell"][tabindex="0"]'),
+  });
+  state.dialog = { slot, confirm, message, busy: false, done: false, taken: false, conflict: false, seats: () => b.seats || 1 };
+  cancel.addEventListener("click", () => dlg.close());
+  checkDialogSlot();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const d = state.dialog;
+    if (!d || d.busy || d.done || confirm.disabled) return;
+    d.busy = true;
+    confirm.disabled = true;
+    clear(confirm, spinner(), "Moving…");
+    const body = { starts_at: slot.starts_at };
+    if (state.resource) body.resource = state.resource;
+    try {
+      const moved = await api(`/bookings/${encodeURIComponent(b.id)}`, {
+        method: "PATCH", body, headers: state.move.headers, retry: false });
+      d.done = true;
+      state.move.booking = moved;
+      const done = h("button", { type: "button", id: "dlg-close" }, "Done");
+      clear(dlg.body,
+        h("h2", { id: dlg.dialog.getAttribute("aria-labelledby"), tabindex: "-1" }, "Booking moved – email sent"),
+        h("div", { class: "notice success", role: "status", id: "move-success" },
+          "We emailed you the new time and an updated calendar invitation."),
+        h("p", { class: "reference", id: "booking-reference" }, moved.reference),
+        h("dl", { class: "summary" },
+          h("dt", {}, "When"), h("dd", { id: "moved-when" }, whenText(moved.starts_at, moved.ends_at)),
+          moved.resource_name ? [h("dt", {}, choiceLabel()), h("dd", {}, [moved.resource_name, moved.location].filter(Boolean).join(", "))] : null),
+        h("p", {}, h("a", { href: state.move.back, id: "move-done-link" }, state.move.headers["X-Manage-Token"] ? "Back to your booking" : "Back to my bookings")),
+        h("div", { class: "actions" }, done));
+      done.addEventListener("click", () => dlg.close());
+      done.focus();
+      announce(`Booking ${moved.reference} moved to ${whenText(moved.starts_at, moved.ends_at)}.`);
+      const banner = $("#move-banner");
+      if (banner) banner.replaceWith(moveBanner());
+      fetchSlots();
+    } catch (err) {
+      d.busy = false;
+      clear(confirm, "Move booking");
+      message.className = "notice error";
+      if (err instanceof ApiError && err.status === 409) {
+        d.conflict = true;
+        d.taken = true;
+        message.textContent = "Slot just got booked by another user";
+        fetchSlots();
+        return;
+      }
+      confirm.disabled = false;
+      message.textContent = err instanceof ApiError && Object.keys(err.errors).length
+        ? Object.values(err.errors).join(" ") : err.message || "Something went wrong. Please try again.";
+    }
+  });
 }
 
 // ---------------------------------------------------------------- page
@@ -546,7 +821,7 @@ function layout() {
         h("button", { type: "button", class: "secondary", id: "today", onclick: () => {
           const t = todayIn(state.tz);
           state.anchor = state.view === "week" ? startOfWeek(t) : startOfMonth(t);
-          fetchSlots();
+          loadPeriod();
         } }, "Today"),
         h("button", { type: "button", class: "secondary", id: "next", "aria-label": "Next week", onclick: () => shift(1) }, "›"),
         h("h2", { class: "period", id: "period", "aria-live": "polite" })),
@@ -557,6 +832,9 @@ function layout() {
         h("label", { for: "tz" }, "Time zone"),
         h("select", { id: "tz", onchange: (e) => setZone(e.target.value) },
           zones.map((z) => h("option", { value: z, selected: z === state.tz }, z))))),
+    moveBanner(),
+    mineNotice(),
+    choiceField(),
     h("p", { class: "muted" }, "Times shown in ", h("strong", { id: "tz-name" }), ". ",
       h("span", { class: "live-status", id: "live-status", "data-state": "offline" }, "Connecting…")),
     h("ul", { class: "legend", "aria-label": "Legend" },
@@ -564,6 +842,7 @@ function layout() {
       h("li", {}, h("span", { class: "swatch slot booked", "aria-hidden": "true" }, "✕"), "Booked"),
       h("li", {}, h("span", { class: "swatch slot unavailable", "aria-hidden": "true" }, "–"), "Not available")),
     h("div", { id: "cal-message", role: "status" }),
+    h("p", { class: "cal-loading", id: "cal-loading", role: "status", "aria-live": "polite" }),
     h("div", { class: "calendar-wrap", id: "calendar-wrap", "aria-busy": "true" },
       h("div", { class: "skeleton title" }), h("div", { class: "skeleton" }), h("div", { class: "skeleton" })),
     h("p", { class: "kbd-hint", id: "kbd-hint" },
@@ -572,10 +851,11 @@ function layout() {
 
 function setView(view) {
   if (state.view === view) return;
-  const day = state.anchor;
+  const today = todayIn(state.tz);
+  const day = state.anchor < today ? today : state.anchor; // never a past month: the week may start in the last one
   state.view = view;
-  state.anchor = view === "week" ? startOfWeek(day < todayIn(state.tz) ? todayIn(state.tz) : day) : startOfMonth(day);
-  fetchSlots();
+  state.anchor = view === "week" ? startOfWeek(day) : startOfMonth(day);
+  loadPeriod();
 }
 
 function setZone(tz) {
@@ -614,6 +894,9 @@ async function start() {
   }
   state.service = svc.service || svc;
   const s = state.service;
+  if (state.resource && !(s.resources || []).some((r) => r.slug === state.resource)) state.resource = "";
+  if (!(await loadMove())) return;
+  await loadMine(userPromise);
   s.capacity = s.capacity ?? Math.max(1, ...((s.resources || []).map((r) => r.capacity || 1)));
   document.title = `${s.name} · Booker`;
   const today = todayIn(state.tz);
@@ -624,7 +907,8 @@ async function start() {
     const q = new URLSearchParams({ service: slug, from: now.toISOString(), to: new Date(+now + 30 * 86400000).toISOString() });
     s.next_available = (await api(`/availability?${q}`).catch(() => ({}))).next_available || null;
   }
-  const first = s.starts_at || s.next_available;
+  const first = state.move && Date.parse(state.move.booking.starts_at) > Date.now()
+    ? state.move.booking.starts_at : s.starts_at || s.next_available;
   if (first) {
     const day = wallClock(new Date(first), state.tz).day;
     if (day > addDays(state.anchor, 6)) state.anchor = startOfWeek(day);

@@ -1,14 +1,14 @@
 // "/": the catalogue of services and events, with debounced search, sort, live seat counts.
-import { api } from "../api.js";
+import { api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
 import { LiveFeed } from "../live.js";
-import { browserZone, zoneName } from "../time.js";
+import { chosenZone, zoneName } from "../time.js";
 import { $, clear, debounce, field, formatDateTime, h, money } from "../ui.js";
 
 const main = $("#main");
-const zone = browserZone();
+const zone = chosenZone(); // the zone chosen on the booking page, else the browser's
 const params = new URLSearchParams(location.search);
-const state = { search: params.get("search") || "", sort: params.get("sort") || "starts_at:asc", items: [] };
+const state = { search: params.get("search") || "", sort: params.get("sort") || "starts_at:asc", items: [], mine: new Map() };
 let feed = null;
 let fetchNo = 0;
 
@@ -57,7 +57,48 @@ function card(s) {
     h("div", { class: "foot" },
       h("span", { class: "price" }, money(s.price, s.currency)),
       h("span", { class: "seats" }, badge),
-      h("a", { class: "button", href: `/book/${s.slug}`, "aria-label": `Book ${s.name}` }, "Book")));
+      bookAction(s)),
+    mineNote(s));
+}
+
+// The card's action: "Book"; for a member who already booked an event, or reached the
+// service's limit of active bookings, a "Booked" state linking to /me; for a sold-out
+// event, no active "Book" at all.
+function bookAction(s) {
+  const mine = state.mine.get(s.slug) || [];
+  const limitReached = s.max_active_per_attendee && mine.length >= s.max_active_per_attendee;
+  if (mine.length && (windowOf(s) || limitReached)) {
+    return h("a", { class: "button secondary booked", href: "/me", "data-state": "booked",
+      "aria-label": `Booked: see your booking of ${s.name}` }, "✓ Booked");
+  }
+  if (windowOf(s) && typeof s.seats_left === "number" && s.seats_left <= 0) {
+    return h("span", { class: "button disabled", "aria-disabled": "true", "data-state": "sold-out",
+      "aria-label": `${s.name} is sold out` }, "Sold out");
+  }
+  return h("a", { class: "button", href: `/book/${s.slug}`, "aria-label": `Book ${s.name}` }, "Book");
+}
+
+function mineNote(s) {
+  const mine = state.mine.get(s.slug) || [];
+  if (!mine.length) return null;
+  return h("p", { class: "mine", "data-mine": String(mine.length) },
+    h("span", { "aria-hidden": "true" }, "✓ "),
+    mine.length === 1 ? `You have a booking: ${formatDateTime(mine[0].starts_at, zone)}` : `You have ${mine.length} bookings`);
+}
+
+async function loadMine() {
+  state.mine = new Map();
+  if (!currentUser()) return;
+  try {
+    const q = new URLSearchParams({ from: new Date().toISOString(), status: "held,pending,confirmed", limit: "50" });
+    const body = await api(`/me/bookings?${q}`);
+    for (const b of body.data || []) {
+      if (!state.mine.has(b.service)) state.mine.set(b.service, []);
+      state.mine.get(b.service).push(b);
+    }
+  } catch {
+    // signed out meanwhile: no "booked" states
+  }
 }
 
 function skeletons(list) {
@@ -154,6 +195,8 @@ async function main_() {
   const loading = load(list, status);
   await setupPage();
   await loading;
+  await loadMine();
+  if (state.mine.size) clear(list, state.items.map(card));
 }
 
 main_();

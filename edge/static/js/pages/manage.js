@@ -1,9 +1,9 @@
 // "/book/manage/{id}?token=…": a guest's booking, opened from the link in their email.
 // Every request carries the token as X-Manage-Token; the guest may cancel (before the
-// service's cutoff) and move the booking to another free time of the same service.
+// service's cutoff) and move the booking in the booking calendar ("Change time").
 import { api } from "../api.js";
 import { setupPage } from "../layout.js";
-import { timeLabel, wallClock, dayLabel, zoneName } from "../time.js";
+import { timeLabel, zoneName } from "../time.js";
 import { $, announce, clear, confirmDialog, formatDateTime, h, money, statusLabel } from "../ui.js";
 
 const main = $("#main");
@@ -14,13 +14,16 @@ const ACTIVE = new Set(["pending", "confirmed"]);
 
 const call = (path = "", opts = {}) => api(`/bookings/${encodeURIComponent(id)}${path}`, { ...opts, headers, retry: false });
 
+// The guest's own zone, the one their booking page showed (issue 14), else the resource's.
+const zoneOf = (b) => b.attendee_timezone || b.timezone || "UTC";
+
 function when(b) {
-  const tz = b.timezone || "UTC";
+  const tz = zoneOf(b);
   return `${formatDateTime(b.starts_at, tz)}–${timeLabel(new Date(b.ends_at), tz)} (${tz}, ${zoneName(tz, new Date(b.starts_at))})`;
 }
 
 function cutoffText(b) {
-  const tz = b.timezone || "UTC";
+  const tz = zoneOf(b);
   const minutes = Math.round((Date.parse(b.starts_at) - Date.parse(b.cancellable_until)) / 60000);
   const span = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
   return `Bookings can be cancelled or moved online up to ${span} before they start, ` +
@@ -28,49 +31,12 @@ function cutoffText(b) {
 }
 
 function cutoffPassedText(b) {
-  return `Online changes closed on ${formatDateTime(b.cancellable_until, b.timezone || "UTC")}. ` +
+  if (b.created_at && Date.parse(b.cancellable_until) <= Date.parse(b.created_at)) {
+    return "This booking was made inside the cancellation cutoff, so it cannot be changed or cancelled online. " +
+      "Please contact us to change or cancel it.";
+  }
+  return `Online changes closed on ${formatDateTime(b.cancellable_until, zoneOf(b))}. ` +
     "Please contact us to change or cancel this booking.";
-}
-
-async function freeSlots(b) {
-  const from = new Date(Math.max(Date.now(), Date.parse(b.starts_at) - 14 * 86400000));
-  const to = new Date(from.getTime() + 28 * 86400000);
-  const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-  const body = await api(`/services/${encodeURIComponent(b.service)}/slots?${q}`);
-  return (body.slots || []).filter((s) => s.status === "available" && Date.parse(s.starts_at) !== Date.parse(b.starts_at));
-}
-
-async function reschedule(b, render) {
-  let slots;
-  try {
-    slots = await freeSlots(b);
-  } catch (e) {
-    announce(`Could not load free times: ${e.message}`);
-    return;
-  }
-  const tz = b.timezone || "UTC";
-  const select = h("select", { id: "new-time", name: "starts_at" },
-    slots.map((s) => h("option", { value: s.starts_at },
-      `${dayLabel(wallClock(new Date(s.starts_at), tz).day, { weekday: "short", day: "numeric", month: "short" })}, ${timeLabel(new Date(s.starts_at), tz)}`)));
-  const message = slots.length
-    ? [h("p", {}, `Times in ${tz}.`), h("div", { class: "field" }, h("label", { for: "new-time" }, "New time"), select)]
-    : [h("p", {}, "No other free times in the next weeks.")];
-  let moved = null;
-  const ok = await confirmDialog({
-    title: "Move this booking?",
-    message,
-    confirmLabel: "Move booking",
-    cancelLabel: "Keep current time",
-    action: async () => {
-      if (!slots.length) throw new Error("Choose “Keep current time”: there is nothing to move to.");
-      moved = await call("", { method: "PATCH", body: { starts_at: select.value } });
-    },
-  });
-  if (ok && moved) {
-    render(moved);
-    announce(`Booking ${moved.reference} moved to ${when(moved)}.`);
-    $("#manage-heading")?.focus();
-  }
 }
 
 function render(b) {
@@ -79,7 +45,11 @@ function render(b) {
   let actions = null;
   if (active && open) {
     const cancel = h("button", { type: "button", class: "danger", id: "cancel-booking" }, "Cancel booking");
-    const move = h("button", { type: "button", class: "secondary", id: "move-booking" }, "Change time");
+    // Moving happens in the booking calendar, in its move mode (edge/static/js/pages/book.js).
+    const move = h("a", {
+      class: "button secondary", id: "move-booking",
+      href: `/book/${encodeURIComponent(b.service)}?move=${encodeURIComponent(b.id)}&token=${encodeURIComponent(token)}`,
+    }, "Change time");
     cancel.addEventListener("click", async () => {
       let cancelled = null;
       const ok = await confirmDialog({
@@ -99,7 +69,6 @@ function render(b) {
         $("#manage-heading")?.focus();
       }
     });
-    move.addEventListener("click", () => reschedule(b, render));
     actions = [h("p", { class: "muted", id: "cutoff" }, cutoffText(b)), h("div", { class: "actions" }, cancel, move)];
   } else if (active) {
     actions = h("p", { class: "notice warn cutoff", id: "cutoff" }, cutoffPassedText(b));
@@ -111,7 +80,7 @@ function render(b) {
     h("p", { class: "reference", id: "manage-reference" }, b.reference),
     h("dl", { class: "summary" },
       h("dt", {}, "What"), h("dd", {}, b.service_name || b.service),
-      h("dt", {}, "With"), h("dd", {}, b.resource_name || b.resource),
+      h("dt", {}, "With"), h("dd", { id: "manage-resource" }, [b.resource_name || b.resource, b.location].filter(Boolean).join(", ")),
       h("dt", {}, "When"), h("dd", { id: "manage-when" }, when(b)),
       h("dt", {}, "Seats"), h("dd", {}, String(b.seats || 1)),
       h("dt", {}, "Price"), h("dd", {}, money(b.price, b.currency)),

@@ -1,17 +1,23 @@
 // "/me": my bookings, upcoming and past; cancel with a confirmation dialog.
 import { api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
-import { browserZone, zoneName } from "../time.js";
+import { chosenZone, zoneName } from "../time.js";
 import { $, announce, clear, confirmDialog, formatDateTime, h, money, statusLabel } from "../ui.js";
 
 const main = $("#main");
-const zone = browserZone();
+const zone = chosenZone(); // the zone chosen on the booking page, else the browser's
 const ACTIVE = new Set(["held", "pending", "confirmed"]);
 
 function cutoffText(b) {
   const until = Date.parse(b.cancellable_until);
   const minutes = Math.round((Date.parse(b.starts_at) - until) / 60000);
   const span = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
+  // A booking made inside the cutoff was never cancellable online: say so, not "closed on"
+  // a date before it existed.
+  if (b.created_at && until <= Date.parse(b.created_at)) {
+    return `This booking was made less than ${span} before its start, so it cannot be cancelled or moved online. ` +
+      "Please contact us to change it.";
+  }
   return `Online cancellation closed on ${formatDateTime(b.cancellable_until, zone)}: ` +
     `bookings can be cancelled up to ${span} before they start. Please contact us to change it.`;
 }
@@ -42,6 +48,10 @@ function item(b, reload) {
         }
       },
     }, "Cancel");
+    action = h("div", { class: "actions" }, action, h("a", {
+      class: "button secondary", href: `/book/${encodeURIComponent(b.service)}?move=${encodeURIComponent(b.id)}`,
+      "aria-label": `Change time of ${label} (${b.reference})`,
+    }, "Change time"));
   } else if (canCancelStatus && cutoffPassed) {
     action = h("p", { class: "notice warn cutoff", id: `cutoff-${b.id}` }, cutoffText(b));
   }
@@ -50,7 +60,7 @@ function item(b, reload) {
       h("strong", {}, b.service_name || b.service),
       h("span", {}, `${formatDateTime(b.starts_at, zone)} (${zoneName(zone, new Date(start))})`),
       h("br"),
-      h("span", { class: "muted" }, [b.resource_name, `${b.seats || 1} ${b.seats === 1 || !b.seats ? "seat" : "seats"}`,
+      h("span", { class: "muted" }, [b.resource_name, b.location, `${b.seats || 1} ${b.seats === 1 || !b.seats ? "seat" : "seats"}`,
         money(b.price, b.currency)].filter(Boolean).join(" · ")),
       h("br"),
       h("span", { class: `status status-${b.status}` }, statusLabel(b.status)), " · ",
