@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booker.manage import manage_token
+from worker.account_mail import ACCOUNT_KINDS, render_account
 from worker.ics import build_ics, parse_instant
 from worker.mime import address, compose
 
@@ -66,6 +67,11 @@ COPY: dict[str, Copy] = {
         "Your booking is cancelled",
         "{attendee}, your booking has been cancelled; the attached cancellation removes it from "
         "your calendar.",
+    ),
+    "customer_reminder": Copy(
+        "Reminder: {service} on {date}",
+        "Your booking is coming up",
+        "{attendee}, this is a reminder of your booking; the details are below.",
     ),
     "provider_new": Copy(
         "New booking: {service} on {date} with {attendee}", "New booking", "{attendee} has booked {service}."
@@ -202,6 +208,8 @@ def render(
 ) -> bytes:
     """The complete message, as sent, for one notification_log row (a dict of its columns)."""
     kind: str = row["kind"]
+    if kind in ACCOUNT_KINDS:  # password reset, email verification (worker/account_mail.py)
+        return render_account(row, mail_from, public_url, secret, now=now)
     payload: dict[str, Any] = row["payload"]
     copy = copy_for(kind, payload)
     start = local_time(payload["starts_at"], payload["timezone"])

@@ -11,6 +11,7 @@ INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_ti
 SELECT '00000000-0000-0000-0000-0000000000b8', d, '00:00', '24:00' FROM generate_series(1, 7) d;
 INSERT INTO booking.services (id, slug, name, duration_minutes, slot_step_minutes, max_advance_days)
 VALUES ('00000000-0000-0000-0000-0000000000c8', 'kiosk-visit', 'Kiosk visit', 30, 30, 5000);
+UPDATE booking.services SET reminder_offsets = '{}' WHERE slug = 'kiosk-visit';  -- counted without reminders
 INSERT INTO booking.service_resources VALUES ('00000000-0000-0000-0000-0000000000c8', '00000000-0000-0000-0000-0000000000b8');
 
 CREATE FUNCTION pg_temp.kinds(p_booking uuid) RETURNS text[] LANGUAGE sql AS $$

@@ -38,6 +38,7 @@ BEGIN
            fixed_window = v.fixed_window, active = v.active, updated_at = now()
      WHERE id = p_id
     RETURNING * INTO v;
+    v := internal.write_service_account(p_id, p_fields);  -- questions, reminders (issue 14)
     IF p_fields ? 'resources' THEN
         PERFORM internal.link_service_resources(p_id, p_fields -> 'resources');
     END IF;
