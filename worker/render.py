@@ -154,9 +154,19 @@ def details(kind: str, payload: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Customer", customer.strip()))
         if payload.get("notes"):
             rows.append(("Notes", payload["notes"]))
+        rows += answer_rows(payload)
     if payload.get("reason") and kind in ("customer_cancelled", "customer_declined", "provider_cancelled"):
         rows.append(("Reason", payload["reason"]))
     return rows
+
+
+def answer_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The answers to the service's booking questions (issue 14), one row each."""
+    answers = payload.get("answers")
+    if not isinstance(answers, list):
+        return []
+    return [(str(a.get("label")), "yes" if a.get("answer") is True else str(a.get("answer")))
+            for a in answers if isinstance(a, dict) and a.get("answer") not in (None, False, "")]
 
 
 def copy_for(kind: str, payload: dict[str, Any]) -> Copy:

@@ -44,7 +44,8 @@ SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed')
             "service_name": "Consultation", "resource_slug": "room-a", "resource_name": "Room A",
             "timezone": "Europe/Berlin", "location": "Berlin, floor 1", "attendee_name": "Max Member",
             "attendee_email": "member@test.example", "provider_name": "Pia Provider",
-            "provider_email": "provider@test.example", "guest": false}'::jsonb,
+            "provider_email": "provider@test.example", "guest": false, "reminder_offsets": [],
+            "answers": null}'::jsonb,
           'outbox: the payload is a snapshot of what the email shows');
 SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed') ->> 'reference', (pg_temp.bk('m1')).reference,
           'outbox: the payload carries the reference');

@@ -30,7 +30,7 @@ BEGIN
         v_zone := nullif(trim(p_fields ->> 'time_zone'), '');
         IF jsonb_typeof(p_fields -> 'time_zone') NOT IN ('string', 'null') THEN
             PERFORM internal.fail_invalid('time_zone', 'must be a time zone name such as Europe/Berlin');
-        ELSIF v_zone IS NOT NULL AND (length(v_zone) > 64 OR NOT booking.is_valid_timezone(v_zone)) THEN
+        ELSIF v_zone IS NOT NULL AND (length(v_zone) > 64 OR NOT internal.time_zone_ok(v_zone)) THEN
             PERFORM internal.fail_invalid('time_zone', 'is not a known time zone (e.g. Europe/Berlin)');
         END IF;
         v.time_zone := v_zone;
