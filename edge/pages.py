@@ -28,6 +28,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "/register": ("Create an account", "register"),
     "/me": ("My bookings", "me"),
     "/admin": ("Admin", "admin"),
+    # accounts (issue 14)
+    "/me/profile": ("Your profile", "profile"),
+    "/account/reset": ("Reset your password", "account-reset"),
+    "/account/verify": ("Verify your email", "account-verify"),
 }
 
 SHELL = """<!doctype html>

@@ -2,6 +2,7 @@
 import { api, download } from "../api.js";
 import { $, announce, clear, field, h, money, spinner, statusLabel } from "../ui.js";
 import { list, when, table } from "./admin-common.js";
+import { answersLine } from "../questions.js";
 
 export async function bookingsPanel(panel, _arg, showTab) {
   const [services, resources] = await Promise.all([api("/admin/services").catch(() => []), api("/admin/resources").catch(() => [])]);
@@ -55,7 +56,8 @@ export async function bookingsPanel(panel, _arg, showTab) {
       rows.map((b) => h("tr", { "data-reference": b.reference },
         h("td", {}, h("code", {}, b.reference)), h("td", {}, b.service_name || b.service), h("td", {}, b.resource_name || b.resource),
         h("td", {}, when(b.starts_at)), h("td", {}, h("span", { class: `status status-${b.status}` }, statusLabel(b.status))),
-        h("td", {}, [b.attendee?.name, b.attendee?.email].filter(Boolean).join(" · ")), h("td", {}, String(b.seats ?? "")),
+        h("td", {}, [b.attendee?.name, b.attendee?.email].filter(Boolean).join(" · "), answersLine(b) && [h("br"), answersLine(b)]),
+        h("td", {}, String(b.seats ?? "")),
         h("td", {}, money(b.price, b.currency)),
         h("td", {}, h("button", { type: "button", class: "secondary", "aria-label": `Audit trail of ${b.reference}`,
           onclick: () => showTab("audit", b.id) }, "Audit")))), "No bookings match these filters."));

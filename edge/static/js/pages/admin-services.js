@@ -2,6 +2,7 @@
 import { api } from "../api.js";
 import { $, $$, clear, field, h, money, showFieldErrors } from "../ui.js";
 import { list, table, submitWith, autoSlug } from "./admin-common.js";
+import { bookingFormEditor } from "./admin-questions.js";
 
 export async function servicesPanel(panel) {
   const [services, resources] = await Promise.all([api("/admin/services"), api("/admin/resources")]);
@@ -78,5 +79,5 @@ export async function servicesPanel(panel) {
         h("td", {}, s.name), h("td", {}, h("a", { href: `/book/${s.slug}` }, `/book/${s.slug}`)),
         h("td", {}, s.duration_minutes ? `${s.duration_minutes} min` : ""), h("td", {}, money(s.price, s.currency)),
         h("td", {}, s.visibility || ""), h("td", {}, (s.resources || []).map((r) => r.slug || r).join(", ")))), "No services yet."),
-    form);
+    form, bookingFormEditor(list(services)));
 }

@@ -8,6 +8,7 @@ import {
   todayIn, wallClock, zoneName,
 } from "../time.js";
 import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFieldErrors, spinner } from "../ui.js";
+import { questionFields } from "../questions.js";
 
 const main = $("#main");
 const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
@@ -390,6 +391,7 @@ function openBooking(slot) {
     h("p", { class: "muted" }, "Have an account? ",
       h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Sign in"), " first."),
   ];
+  const questions = questionFields(svc);  // the service's booking questions (questions.js)
   const message = h("div", { id: "dlg-message", role: "alert" });
   const confirm = h("button", { type: "submit", id: "confirm" }, "Confirm booking");
   const cancel = h("button", { type: "button", class: "secondary", id: "dlg-cancel" }, "Cancel");
@@ -401,7 +403,7 @@ function openBooking(slot) {
       h("dt", {}, "Time"), h("dd", {}, `${timeLabel(start, state.tz)} – ${timeLabel(end, state.tz)} (${zoneName(state.tz, start)})`),
       svc.venue ? [h("dt", {}, "Where"), h("dd", {}, svc.venue)] : null,
       h("dt", {}, "Price"), priceEl),
-    seatsField, guestFields, message, alternatives,
+    seatsField, guestFields, questions.element, message, alternatives,
     h("div", { class: "actions" }, confirm, cancel));
   const dlg = openDialog({
     title: "Confirm your booking",
@@ -440,6 +442,7 @@ function openBooking(slot) {
     }
     showFieldErrors(form, errors);
     if (Object.keys(errors).length) return;
+    if (!(body.answers = questions.collect())) return;
     d.busy = true;
     confirm.disabled = true;
     confirm.setAttribute("aria-busy", "true");
