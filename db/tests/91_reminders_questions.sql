@@ -1,7 +1,7 @@
 -- Issue 14: reminders are scheduled outbox rows (not due before their time, gone when the
 -- booking is cancelled, moved with it), and booking questions are checked by book_slot.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 \ir fixtures.psql
 
 -- reminders
@@ -96,5 +96,9 @@ SELECT is((pg_temp.bk('q1')).metadata, $${"source": "web", "answers": [
           'book_slot: the answers are stored with their labels, in order; a forged metadata.answers is replaced');
 SELECT is((api.service_detail('consult') -> 'questions' -> 3 ->> 'type'), 'choice', 'service_detail: the dialog gets the questions');
 
+UPDATE booking.notification_log SET created_at = now() - interval '7 days'
+ WHERE kind = 'customer_reminder' AND status = 'pending';
+SELECT cmp_ok((SELECT oldest_age_seconds FROM report.notification_health WHERE status = 'pending'), '<', 86400,
+              'notification_health: a reminder planned a week ago but not yet due is no stuck queue');
 SELECT * FROM finish();
 ROLLBACK;
