@@ -25,7 +25,7 @@ from booker.account_tokens import PASSWORD_RESET, VERIFY_EMAIL, account_token, t
 from booker.passwords import hash_password, password_problem, verify_password
 from edge import db, limits
 from edge.auth import REFRESH_COOKIE, issue_access_token, require_user, sha256
-from edge.errors import Problem
+from edge.errors import Problem, invalid
 from edge.http import Fields, json_response, read_json
 
 RESET_SENT = ("If an account has this address, we have sent it a link to choose a new password. "
@@ -96,6 +96,8 @@ async def verify_email(request: web.Request) -> web.Response:
 
 async def request_verification(request: web.Request) -> web.Response:
     principal = await require_user(request)
+    if body := await read_json(request):  # nothing to say: an unexpected field is a mistake, not ignored
+        raise invalid({next(iter(body)): "is not a field of this request (send no body)"})
     await limits.rate_limit(request, "limit_account_emails_to", "account-emails-to", f"user:{principal.id}")
     sent = await send_verification(request, principal.id)
     return json_response({"sent": sent, "detail": "a verification email is on its way" if sent

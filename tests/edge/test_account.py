@@ -199,6 +199,8 @@ async def test_booking_questions_over_http(client: TestClient[Any, Any], users: 
 
 
 async def test_verified_email_rule(client: TestClient[Any, Any], users: Users, demo_url: str) -> None:
+    with psycopg.connect(demo_url) as c:  # the demo's accounts are verified; this one is not
+        c.execute("UPDATE booking.users SET email_verified_at = NULL WHERE email = %s", (demo.MEMBER_EMAIL,))
     admin = users.headers("admin")
     detail = await (await client.get(f"{API}/services/consultation")).json()
     resp = await client.patch(f"{API}/admin/services/{detail['id']}", headers=admin,
