@@ -427,6 +427,7 @@ SCHEMAS["BookingRequest"]["properties"]["answers"] = {
     "description": "question id -> answer (text, or true/false for a checkbox); a wrong answer is a 422 "
                    "naming answers.<id>; stored in metadata.answers with the labels"}
 SCHEMAS["User"]["properties"].update({"email_verified": BOOL, "time_zone": nullable(STR)})
+SCHEMAS["Notification"]["properties"].update({"booking_id": nullable(UUID), "reference": nullable(STR)})
 TOKEN_BODY = {"type": "string", "maxLength": 100, "description": "the ?token= of the emailed link"}
 PATHS.update({
     f"{API}/auth/password-reset": {"post": op(
