@@ -45,6 +45,9 @@ LIMITS = {
     "BOOKER_LIMIT_REGISTER": "limit_register",  # registrations per address
     "BOOKER_LIMIT_HOLDS": "limit_holds",  # holds per address
     "BOOKER_LIMIT_GUEST_BOOKINGS": "limit_guest_bookings",  # bookings without an account per address
+    "BOOKER_LIMIT_ACCOUNT_EMAILS": "limit_account_emails",  # reset/verification emails per address
+    "BOOKER_LIMIT_ACCOUNT_EMAILS_TO": "limit_account_emails_to",  # ... and per recipient (email or account)
+    "BOOKER_LIMIT_ACCOUNT_TOKENS": "limit_account_tokens",  # link uses per address, password changes per user
 }
 
 
@@ -84,6 +87,9 @@ class Settings:
     limit_register: Limit | None = (10, 3600)
     limit_holds: Limit | None = (60, 600)
     limit_guest_bookings: Limit | None = (30, 600)
+    limit_account_emails: Limit | None = (10, 3600)
+    limit_account_emails_to: Limit | None = (3, 3600)
+    limit_account_tokens: Limit | None = (20, 900)
     max_open_holds: int | None = 20
 
     def limit(self, name: str) -> Limit | None:

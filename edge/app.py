@@ -11,7 +11,7 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import admin, auth, bookings, changes, mail, me, provider, services, system
+from edge.handlers import account, admin, auth, bookings, changes, mail, me, provider, services, system
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -89,6 +89,13 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", f"{API}/email-action", provider.use_email_action),
     # issue 14: the live feed's polling fallback
     ("GET", f"{API}/services/{{slug}}/changes", changes.changes),
+    # account lifecycle (issue 14): edge/handlers/account.py
+    ("POST", f"{API}/auth/password-reset", account.request_password_reset),
+    ("POST", f"{API}/auth/password-reset/confirm", account.confirm_password_reset),
+    ("POST", f"{API}/auth/verify-email", account.verify_email),
+    ("POST", f"{API}/auth/password", account.change_password),
+    ("POST", f"{API}/me/verify-email", account.request_verification),
+    ("PATCH", f"{API}/me/profile", account.update_profile),
 ]
 
 

@@ -486,6 +486,53 @@ PATHS[f"{API}/bookings/{{id}}/move"] = {"post": op(
     _ok(200, ref("Booking")), (401, 403, 404, 409),
     body=obj({"starts_at": TIME, "resource": {"type": "string", "description": "slug or id; default: the same"}},
              ["starts_at"]), params=[p("id", UUID)], auth="required", tags=B)}
+# -- issue 14: account lifecycle, booking questions, reminders (edge/handlers/account.py) ------------
+QUESTION = obj({"id": {"type": "string", "pattern": "^[a-z0-9_-]{1,40}$"},
+                "label": {"type": "string", "maxLength": 200},
+                "type": {"enum": ["short_text", "long_text", "phone", "choice", "checkbox"]},
+                "required": BOOL, "options": {"type": "array", "items": STR, "maxItems": 20}}, ["label", "type"])
+ACCOUNT_SETTINGS: dict[str, Schema] = {
+    "questions": {"type": "array", "items": QUESTION, "maxItems": 20,
+                  "description": "asked in the booking dialog; answered in POST /bookings answers"},
+    "reminder_offsets": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 43200},
+                         "maxItems": 5, "description": "reminder emails, minutes before the start (default [1440])"},
+    "requires_verified_email": {"type": "boolean", "description": "only members with a verified email book"},
+}
+for _name in ("Service", "AdminService"):
+    SCHEMAS[_name]["properties"].update(ACCOUNT_SETTINGS)
+SCHEMAS["BookingRequest"]["properties"]["answers"] = {
+    "type": "object", "additionalProperties": {"type": ["string", "boolean"]},
+    "description": "question id -> answer (text, or true/false for a checkbox); a wrong answer is a 422 "
+                   "naming answers.<id>; stored in metadata.answers with the labels"}
+SCHEMAS["User"]["properties"].update({"email_verified": BOOL, "time_zone": nullable(STR)})
+SCHEMAS["Notification"]["properties"].update({"booking_id": nullable(UUID), "reference": nullable(STR)})
+TOKEN_BODY = {"type": "string", "maxLength": 100, "description": "the ?token= of the emailed link"}
+PATHS.update({
+    f"{API}/auth/password-reset": {"post": op(
+        "Email a password-reset link (single use, one hour); the same 202 whether or not the address has "
+        "an account", _ok(202, obj({"detail": STR})), (429,), body=obj({"email": STR}, ["email"]),
+        auth="none", tags=A)},
+    f"{API}/auth/password-reset/confirm": {"post": op(
+        "Set a new password with the emailed token; every sign-in of the account ends",
+        NO_CONTENT, (429,), body=obj({"token": TOKEN_BODY, "password": STR}, ["token", "password"]),
+        auth="none", tags=A)},
+    f"{API}/auth/verify-email": {"post": op(
+        "Verify the account's email address with the emailed token (single use)", _ok(200, ref("User")),
+        (429,), body=obj({"token": TOKEN_BODY}, ["token"]), auth="none", tags=A)},
+    f"{API}/auth/password": {"post": op(
+        "Change my password (the current one is needed); my other sign-ins end, this one stays",
+        _ok(200, obj({"access_token": STR, "token_type": {"const": "Bearer"}, "expires_in": INT,
+                      "sessions_revoked": INT})), (401, 403, 429),
+        body=obj({"current_password": STR, "new_password": STR}, ["current_password", "new_password"]),
+        auth="required", tags=A)},
+    f"{API}/me/verify-email": {"post": op(
+        "Send me a new verification email (sent: false when already verified)",
+        _ok(202, obj({"sent": BOOL, "detail": STR})), (401, 429), auth="required", tags=A)},
+    f"{API}/me/profile": {"patch": op(
+        "Change my name and/or time zone (null: each resource's own zone)", _ok(200, ref("User")), (401,),
+        body=obj({"name": {"type": "string", "maxLength": 200}, "time_zone": nullable(STR)}),
+        auth="required", tags=A)},
+})
 
 # /ready answers its own JSON with 503, naming what is missing.
 PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "content": {J: {"schema": ref("Health")}}}

@@ -32,6 +32,10 @@ PAGES: dict[str, tuple[str, str]] = {
     # "please confirm" email (?token=; no sign-in; a button, never a change on GET)
     "/provider": ("Provider workspace", "provider"),
     "/provider/{action:confirm|decline}": ("Answer a booking request", "provider-respond"),
+    # accounts (issue 14)
+    "/me/profile": ("Your profile", "profile"),
+    "/account/reset": ("Reset your password", "account-reset"),
+    "/account/verify": ("Verify your email", "account-verify"),
 }
 
 SHELL = """<!doctype html>

@@ -5,6 +5,8 @@ that booking, and SEQUENCE is the booking's version, which the database bumps on
 change, so a calendar client replaces the event it already has. New, approved and
 rescheduled bookings are METHOD:REQUEST; cancellations and declines are METHOD:CANCEL.
 Times are written in UTC, which every client converts to its own zone.
+An invitation carries one VALARM per reminder offset of the service (payload
+reminder_offsets, minutes before the start; one day when the payload does not say).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime as dt
 from email.utils import parseaddr
 from typing import Any
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 PRODID = "-//Booker//Booker booking engine//EN"
 
@@ -31,6 +33,25 @@ def uid_for(booking_id: str) -> str:
 def parse_instant(value: str) -> dt.datetime:
     """A timestamptz as PostgreSQL renders it in JSON, as an aware UTC datetime."""
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+
+
+DEFAULT_REMINDER_OFFSETS = (1440,)
+
+
+def alarms(payload: dict[str, Any]) -> list[Alarm]:
+    """A display alarm per reminder offset (minutes before the start)."""
+    offsets = payload.get("reminder_offsets")
+    if not isinstance(offsets, list):
+        offsets = list(DEFAULT_REMINDER_OFFSETS)
+    out = []
+    for minutes in offsets:
+        if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Reminder: {payload['service_name']}")
+            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+            out.append(alarm)
+    return out
 
 
 def _address(email: str, name: str | None, **params: str) -> vCalAddress:
@@ -73,6 +94,8 @@ def build_ics(
         event.add("status", "CANCELLED")
     else:
         event.add("status", "TENTATIVE" if payload.get("status") == "pending" else "CONFIRMED")
+        for alarm in alarms(payload):
+            event.add_component(alarm)
 
     organizer_name, organizer_email = parseaddr(mail_from)
     event.add("organizer", _address(organizer_email, organizer_name or "Booker"))

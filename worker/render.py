@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from booker.manage import manage_token
 from worker import attendee
+from worker.account_mail import ACCOUNT_KINDS, render_account
 from worker.ics import build_ics, parse_instant
 from worker.mime import address, compose
 
@@ -67,6 +68,11 @@ COPY: dict[str, Copy] = {
         "Your booking is cancelled",
         "{attendee}, your booking has been cancelled; the attached cancellation removes it from "
         "your calendar.",
+    ),
+    "customer_reminder": Copy(
+        "Reminder: {service} on {date}",
+        "Your booking is coming up",
+        "{attendee}, this is a reminder of your booking; the details are below.",
     ),
     "provider_new": Copy(
         "New booking: {service} on {date} with {attendee}", "New booking", "{attendee} has booked {service}."
@@ -163,12 +169,22 @@ def details(kind: str, payload: dict[str, Any], now: dt.datetime | None = None) 
         rows.append(("Customer", customer.strip()))
         if payload.get("notes"):
             rows.append(("Notes", payload["notes"]))
+        rows += answer_rows(payload)
     cutoff = attendee.cutoff_row(kind, payload, zone, now or dt.datetime.now(dt.UTC))
     if cutoff:
         rows.append(cutoff)
     if payload.get("reason") and kind in ("customer_cancelled", "customer_declined", "provider_cancelled"):
         rows.append(("Reason", payload["reason"]))
     return rows
+
+
+def answer_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The answers to the service's booking questions (issue 14), one row each."""
+    answers = payload.get("answers")
+    if not isinstance(answers, list):
+        return []
+    return [(str(a.get("label")), "yes" if a.get("answer") is True else str(a.get("answer")))
+            for a in answers if isinstance(a, dict) and a.get("answer") not in (None, False, "")]
 
 
 def copy_for(kind: str, payload: dict[str, Any]) -> Copy:
@@ -220,6 +236,8 @@ def render(
 ) -> bytes:
     """The complete message, as sent, for one notification_log row (a dict of its columns)."""
     kind: str = row["kind"]
+    if kind in ACCOUNT_KINDS:  # password reset, email verification (worker/account_mail.py)
+        return render_account(row, mail_from, public_url, secret, now=now)
     payload: dict[str, Any] = row["payload"]
     copy = copy_for(kind, payload)
     zone = attendee.display_zone(kind, payload)

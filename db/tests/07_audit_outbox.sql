@@ -11,6 +11,7 @@ INSERT INTO booking.availability_rules (resource_id, weekday, start_time, end_ti
 SELECT '00000000-0000-0000-0000-0000000000b8', d, '00:00', '24:00' FROM generate_series(1, 7) d;
 INSERT INTO booking.services (id, slug, name, duration_minutes, slot_step_minutes, max_advance_days)
 VALUES ('00000000-0000-0000-0000-0000000000c8', 'kiosk-visit', 'Kiosk visit', 30, 30, 5000);
+UPDATE booking.services SET reminder_offsets = '{}' WHERE slug = 'kiosk-visit';  -- counted without reminders
 INSERT INTO booking.service_resources VALUES ('00000000-0000-0000-0000-0000000000c8', '00000000-0000-0000-0000-0000000000b8');
 
 CREATE FUNCTION pg_temp.kinds(p_booking uuid) RETURNS text[] LANGUAGE sql AS $$
@@ -45,7 +46,8 @@ SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed')
             "cancellable_until": "2038-10-04T08:00:00+00:00",
             "location": "Berlin, floor 1", "attendee_name": "Max Member",
             "attendee_email": "member@test.example", "provider_name": "Pia Provider",
-            "provider_email": "provider@test.example", "guest": false}'::jsonb,
+            "provider_email": "provider@test.example", "guest": false, "reminder_offsets": [],
+            "answers": null}'::jsonb,
           'outbox: the payload is a snapshot of what the email shows');
 SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed') ->> 'reference', (pg_temp.bk('m1')).reference,
           'outbox: the payload carries the reference');

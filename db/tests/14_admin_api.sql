@@ -133,7 +133,8 @@ SELECT throws_ok(format('SELECT api.delete_closure(%L, %L, %L)', :admin, :room_a
 SELECT api.create_service(:admin, '{"slug": "yoga", "name": "Yoga", "duration_minutes": 60, "price": "12.50",
     "resources": ["room-b", "room-a"]}') ->> 'id' AS yoga \gset
 SELECT is(api.admin_service(:admin, :'yoga') - ARRAY['id', 'created_at', 'updated_at', 'description', 'buffer_before_minutes',
-              'buffer_after_minutes', 'min_notice_minutes', 'max_advance_days', 'cancellation_cutoff_minutes', 'venue'],
+              'buffer_after_minutes', 'min_notice_minutes', 'max_advance_days', 'cancellation_cutoff_minutes', 'venue',
+              'questions', 'reminder_offsets', 'requires_verified_email'],
           '{"slug": "yoga", "name": "Yoga", "duration_minutes": 60, "slot_step_minutes": 60, "price": "12.50",
             "currency": "EUR", "max_seats_per_booking": 1, "requires_confirmation": false, "visibility": "public",
             "starts_at": null, "ends_at": null, "active": true, "resources": ["room-a", "room-b"],

@@ -205,6 +205,9 @@ def _service_fields(f: Fields, creating: bool) -> dict[str, Any]:
         v["starts_at"] = start and start.isoformat()
     if "resources" in f.data:
         v["resources"] = f.data["resources"]  # a list of slugs: the database names what is wrong with it
+    for name in ("questions", "reminder_offsets", "requires_verified_email"):  # issue 14: the DB checks them
+        if name in f.data:
+            v[name] = f.data[name]
     return {k: val for k, val in v.items() if val is not None or k in f.data}
 
 
@@ -263,7 +266,8 @@ async def delete_service(request: web.Request) -> web.Response:
 # -- bookings overview ----------------------------------------------------------------------------
 
 CSV_COLUMNS = ("reference", "status", "service", "resource", "starts_at", "ends_at", "seats", "price",
-               "currency", "attendee_name", "attendee_email", "attendee_phone", "notes", "created_at", "id")
+               "currency", "attendee_name", "attendee_email", "attendee_phone", "notes", "created_at", "id",
+               "answers")
 
 
 async def list_bookings(request: web.Request) -> web.Response:

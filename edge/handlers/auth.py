@@ -21,6 +21,7 @@ from edge.auth import (
 )
 from edge.errors import Problem, problem_response
 from edge.guard import check_origin
+from edge.handlers import account
 from edge.http import Fields, json_response, read_json
 
 
@@ -65,6 +66,7 @@ async def register(request: web.Request) -> web.Response:
         raise Problem(409, "an account with this email already exists",
                       errors={"email": "is already registered"}) from None
     assert user
+    await account.send_verification(request, user["id"])  # issue 14: the verification email
     return await _signed_in(request, user, 201)
 
 

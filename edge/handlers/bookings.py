@@ -74,7 +74,9 @@ async def create_booking(request: web.Request) -> web.Response:
     seats = f.integer("seats", default=1, lo=1, hi=2**31 - 1)  # the service's limit: the database's rule
     notes = f.text("notes", max_len=2000)
     metadata = f.object("metadata")
-    attendee = _attendee(f, f.object("attendee"), guest=principal is None)
+    attendee: dict[str, Any] = _attendee(f, f.object("attendee"), guest=principal is None)
+    if (answers := f.object("answers")) is not None:  # the service's questions: internal.booking_answers
+        attendee["answers"] = answers
     f.check()
     key = _idempotency_key(request)
     if principal is None:

@@ -1,4 +1,5 @@
--- The outbox for admins, newest first, optionally of one status, one page at a time.
+-- The outbox for admins, newest first, optionally of one status, one page at a time; an
+-- account email (password reset, verification) has no booking_id nor reference.
 CREATE FUNCTION api.admin_notifications(
     p_actor uuid, p_status text DEFAULT NULL, p_page integer DEFAULT 1, p_limit integer DEFAULT 50
 ) RETURNS jsonb
@@ -21,7 +22,7 @@ BEGIN
                         'sent_at', n.sent_at) ORDER BY n.id DESC)
                FROM (SELECT * FROM matching m ORDER BY m.id DESC
                       LIMIT p_limit OFFSET (p_page - 1)::bigint * p_limit) n
-               JOIN booking.bookings b ON b.id = n.booking_id),
+               LEFT JOIN booking.bookings b ON b.id = n.booking_id),  -- account emails have none (issue 14)
             (SELECT count(*) FROM matching), p_page, p_limit));
 END
 $$;

@@ -45,6 +45,7 @@ BEGIN
     ELSIF v_service.visibility = 'members' THEN  -- unlisted: not in the catalogue, bookable by its link
         RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'sign in to book this service';
     END IF;
+    PERFORM internal.require_verified_email(v_service, v_user);
 
     v_fields.user_id := p_user;
     v_fields.created_by := p_user;
@@ -56,7 +57,7 @@ BEGIN
     v_fields.attendee_email := v_email;
     v_fields.attendee_phone := nullif(trim(p_attendee ->> 'phone'), '');
     v_fields.notes := nullif(trim(p_notes), '');
-    v_fields.metadata := coalesce(p_metadata, '{}');
+    v_fields.metadata := internal.booking_answers(v_service, p_attendee -> 'answers', p_metadata);
     v_fields.manage_token_hash := p_manage_token_hash;
     v_fields.attendee_timezone := internal.attendee_zone(p_attendee ->> 'timezone');
     v_fields.status := CASE WHEN v_service.requires_confirmation THEN 'pending' ELSE 'confirmed' END;

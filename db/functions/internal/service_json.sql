@@ -18,7 +18,9 @@ CREATE FUNCTION internal.service_json(p_service booking.services, p_admin boolea
         'requires_confirmation', p_service.requires_confirmation, 'visibility', p_service.visibility,
         'venue', p_service.venue,
         'max_active_per_attendee', p_service.max_active_per_attendee,
-        'starts_at', lower(p_service.fixed_window), 'ends_at', upper(p_service.fixed_window))
+        'starts_at', lower(p_service.fixed_window), 'ends_at', upper(p_service.fixed_window),
+        'questions', p_service.questions, 'reminder_offsets', to_jsonb(p_service.reminder_offsets),
+        'requires_verified_email', p_service.requires_verified_email)
     || CASE WHEN p_admin THEN jsonb_build_object(
         'active', p_service.active, 'created_at', p_service.created_at, 'updated_at', p_service.updated_at,
         'resources', coalesce((SELECT jsonb_agg(r.slug ORDER BY r.slug)

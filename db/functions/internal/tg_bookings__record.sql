@@ -80,7 +80,9 @@ BEGIN
                'attendee_email', coalesce(NEW.attendee_email, u.email),
                'provider_name', coalesce(o.name, r.name),
                'provider_email', coalesce(r.email, o.email),
-               'guest', NEW.user_id IS NULL),
+               'guest', NEW.user_id IS NULL,
+               'reminder_offsets', s.reminder_offsets,  -- the .ics alarms (issue 14)
+               'answers', NEW.metadata -> 'answers'),  -- the booking questions' answers (issue 14)
            coalesce(NEW.attendee_email, u.email),
            coalesce(r.email, o.email)
       INTO v_payload, v_customer, v_provider

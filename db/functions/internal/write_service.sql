@@ -46,6 +46,7 @@ BEGIN
            max_active_per_attendee = v.max_active_per_attendee, updated_at = now()
      WHERE id = p_id
     RETURNING * INTO v;
+    v := internal.write_service_account(p_id, p_fields);  -- questions, reminders (issue 14)
     IF p_fields ? 'resources' THEN
         PERFORM internal.link_service_resources(p_id, p_fields -> 'resources');
     END IF;

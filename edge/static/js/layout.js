@@ -10,7 +10,8 @@ function renderNav(nav, user) {
     items.push(link("/me", "My bookings"));
     if (user.provider) items.push(link("/provider", "Provider")); // owns resources (GET /me)
     if (user.role === "admin") items.push(link("/admin", "Admin"));
-    items.push(h("span", { class: "who" }, user.name || user.email));
+    items.push(h("a", { class: "who", href: "/me/profile", "aria-current": here === "/me/profile" ? "page" : null,
+      title: "Your profile" }, user.name || user.email));
     items.push(h("button", {
       type: "button", class: "secondary", id: "logout",
       onclick: async () => {

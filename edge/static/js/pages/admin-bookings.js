@@ -65,6 +65,7 @@ function formDialog({ title, intro, fields, submitLabel, danger = false, action,
     });
   });
 }
+import { answersLine } from "../questions.js";
 
 export async function bookingsPanel(panel, _arg, showTab) {
   const [services, resources] = await Promise.all([api("/admin/services").catch(() => []), api("/admin/resources").catch(() => [])]);
@@ -237,7 +238,7 @@ export async function bookingsPanel(panel, _arg, showTab) {
         h("td", { "data-label": "Reference" }, h("code", {}, b.reference)), h("td", { "data-label": "Starts" }, when(b.starts_at)),
         h("td", { "data-label": "Service" }, b.service_name || b.service), h("td", { "data-label": "Resource" }, b.resource_name || b.resource),
         h("td", { "data-label": "Status" }, h("span", { class: `status status-${b.status}` }, statusLabel(b.status))),
-        h("td", { "data-label": "Attendee" }, [b.attendee?.name, b.attendee?.email].filter(Boolean).join(" · ")),
+        h("td", { "data-label": "Attendee" }, [b.attendee?.name, b.attendee?.email].filter(Boolean).join(" · "), answersLine(b) && [h("br"), answersLine(b)]),
         h("td", { "data-label": "Seats" }, String(b.seats ?? "")),
         h("td", { "data-label": "Price" }, money(b.price, b.currency)), h("td", { class: "notes", "data-label": "Notes" }, b.notes || ""),
         h("td", { "data-label": "Actions" }, actions(b)))),

@@ -6,6 +6,7 @@
 import { api } from "../api.js";
 import { $, $$, clear, confirmDialog, field, h, money, showFieldErrors } from "../ui.js";
 import { list, table, submitWith, autoSlug, when } from "./admin-common.js";
+import { bookingFormEditor } from "./admin-questions.js";
 
 const pad = (n) => String(n).padStart(2, "0");
 const localInput = (iso) => {
@@ -198,6 +199,6 @@ export async function servicesPanel(panel, notice) {
             ? h("button", { type: "button", class: "secondary small", "aria-label": `Reactivate service ${s.name}`, onclick: () => setActive(s, true) }, "Reactivate")
             : h("button", { type: "button", class: "secondary small", "aria-label": `Deactivate service ${s.name}`, onclick: () => setActive(s, false) }, "Deactivate"))))),
     "No services yet."),
-    formSlot);
+    formSlot, bookingFormEditor(list(services)));
   showCreate();
 }

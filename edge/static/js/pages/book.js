@@ -8,6 +8,7 @@ import {
   todayIn, wallClock, zoneName,
 } from "../time.js";
 import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFieldErrors, spinner } from "../ui.js";
+import { questionFields } from "../questions.js";
 
 const main = $("#main");
 const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
@@ -427,6 +428,7 @@ function openBooking(slot) {
     h("p", { class: "muted" }, "Have an account? ",
       h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Sign in"), " first."),
   ];
+  const questions = questionFields(svc);  // the service's booking questions (questions.js)
   const message = h("div", { id: "dlg-message", role: "alert" });
   const confirm = h("button", { type: "submit", id: "confirm" }, "Confirm booking");
   const cancel = h("button", { type: "button", class: "secondary", id: "dlg-cancel" }, "Cancel");
@@ -440,7 +442,7 @@ function openBooking(slot) {
       resourceRows(),
       cutoffRows(slot),
       h("dt", {}, "Price"), priceEl),
-    seatsField, guestFields, mineInDialog(confirm), message, alternatives,
+    seatsField, guestFields, mineInDialog(confirm), questions.element, message, alternatives,
     h("div", { class: "actions" }, confirm, cancel));
   const dlg = openDialog({
     title: "Confirm your booking",
@@ -481,6 +483,7 @@ function openBooking(slot) {
     body.attendee = { ...(body.attendee || {}), timezone: state.tz }; // the booker's zone: their emails use it
     showFieldErrors(form, errors);
     if (Object.keys(errors).length) return;
+    if (!(body.answers = questions.collect())) return;
     d.busy = true;
     confirm.disabled = true;
     confirm.setAttribute("aria-busy", "true");

@@ -15,6 +15,7 @@ async function start() {
     field({ id: "email", label: "Email", type: "email", required: true, attrs: { autocomplete: "email" } }),
     field({ id: "password", label: "Password", type: "password", required: true, attrs: { autocomplete: "current-password" } }),
     h("div", { class: "actions" }, submit),
+    h("p", {}, h("a", { href: "/account/reset", id: "forgot" }, "Forgot your password?")),
     h("p", {}, "New here? ", h("a", { href: `/register${location.search}` }, "Create an account"), "."));
   clear(main, form);
   $("#email").focus();
