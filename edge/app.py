@@ -11,7 +11,7 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import admin, auth, bookings, mail, me, services, system
+from edge.handlers import admin, auth, bookings, mail, me, services, system, waitlist
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -76,6 +76,18 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", f"{API}/admin/audit", admin.audit),
     ("GET", f"{API}/admin/mail", mail.list_mail),
     ("GET", f"{API}/admin/mail/{{id}}", mail.get_mail),
+    # waitlist (issue 16)
+    ("POST", f"{API}/waitlist", waitlist.join),
+    ("GET", f"{API}/waitlist/{{id}}", waitlist.get_entry),
+    ("DELETE", f"{API}/waitlist/{{id}}", waitlist.leave),
+    ("GET", f"{API}/waitlist/offers/{{id}}", waitlist.get_offer),
+    ("POST", f"{API}/waitlist/offers/{{id}}/accept", waitlist.accept_offer),
+    ("POST", f"{API}/waitlist/offers/{{id}}/decline", waitlist.decline_offer),
+    ("GET", f"{API}/me/waitlist", waitlist.my_waitlist),
+    ("GET", f"{API}/admin/waitlist", waitlist.admin_list),
+    ("POST", f"{API}/admin/waitlist/{{id}}/move", waitlist.admin_move),
+    ("DELETE", f"{API}/admin/waitlist/{{id}}", waitlist.admin_remove),
+    ("PUT", f"{API}/admin/services/{{id}}/waitlist", waitlist.admin_offer_minutes),
 ]
 
 

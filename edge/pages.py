@@ -28,6 +28,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/register": ("Create an account", "register"),
     "/me": ("My bookings", "me"),
     "/admin": ("Admin", "admin"),
+    # a waitlist offer; ?token= from the offer email
+    "/waitlist/offer/{id:[0-9a-fA-F-]{36}}": ("Your waitlist offer", "waitlist-offer"),
 }
 
 SHELL = """<!doctype html>
