@@ -427,6 +427,9 @@ SCHEMAS["WaitlistOffer"] = {"allOf": [ref("WaitlistEntry"), obj({
     ["booking", "offer_status"])]}
 _ENTRY, _OFFER = [p("id", UUID), WAITLIST_TOKEN], [p("id", UUID), WAITLIST_TOKEN]
 _LIST = obj({"data": {"type": "array", "items": ref("WaitlistEntry")}}, ["data"])
+_ADMIN_LIST = obj({"data": {"type": "array", "items": ref("WaitlistEntry")},
+                   "offer_minutes": {"type": "object", "additionalProperties": INT,
+                                     "description": "every service's offer time, by slug"}}, ["data", "offer_minutes"])
 PATHS.update({
     f"{API}/waitlist": {"post": op(
         "Join the waitlist of a full slot (members in one call; guests with attendee name and email); "
@@ -455,7 +458,7 @@ PATHS.update({
                                      tags=B)},
     f"{API}/admin/waitlist": {"get": op(
         "Waitlist entries of upcoming slots by service, slot and place (default: waiting and offered)",
-        _ok(200, _LIST), (401, 403, 404, 422),
+        _ok(200, _ADMIN_LIST), (401, 403, 404, 422),
         params=[q("service", STR, "slug or id"), q("status", STR, "comma-separated statuses")],
         auth="admin", tags=ADM)},
     f"{API}/admin/waitlist/{{id}}/move": {"post": op(

@@ -218,6 +218,8 @@ async def test_admin_sees_reorders_and_sets_the_offer_time(
         f"{API}/admin/services/{service_id}/waitlist", json={"waitlist_offer_minutes": 45}, headers=admin
     )
     assert await resp.json() == {"waitlist_offer_minutes": 45}
+    listed = await (await client.get(f"{API}/admin/waitlist", headers=admin)).json()
+    assert listed["offer_minutes"]["limited-concert"] == 45
     resp = await client.put(
         f"{API}/admin/services/{service_id}/waitlist", json={"waitlist_offer_minutes": 1}, headers=admin
     )

@@ -1,7 +1,8 @@
 -- Admins: the waitlist entries of upcoming slots (optionally of one service, and of the given
 -- statuses; default the live ones: waiting and offered), by service, slot and place in line,
 -- as {"data": [entry, ...]} with each entry as internal.waitlist_entry_json plus `position`
--- (the sort key api.move_waitlist_entry rewrites) and the service's waitlist_offer_minutes.
+-- (the sort key api.move_waitlist_entry rewrites) and the service's waitlist_offer_minutes;
+-- `offer_minutes` maps every service's slug to its offer time.
 CREATE FUNCTION api.admin_waitlist(p_actor uuid, p_service text DEFAULT NULL, p_statuses text[] DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -26,6 +27,7 @@ BEGIN
           JOIN booking.services s ON s.id = w.service_id
          WHERE (v_service.id IS NULL OR w.service_id = v_service.id)
            AND w.status = ANY (coalesce(p_statuses, ARRAY['waiting', 'offered']))
-           AND w.starts_at > now() - interval '1 day'), '[]'));
+           AND w.starts_at > now() - interval '1 day'), '[]'),
+        'offer_minutes', (SELECT coalesce(jsonb_object_agg(slug, waitlist_offer_minutes), '{}') FROM booking.services));
 END
 $$;

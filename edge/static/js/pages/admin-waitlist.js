@@ -46,8 +46,11 @@ export async function waitlistPanel(panel) {
     if (service.value) q.set("service", service.value);
     if (status.value) q.set("status", status.value);
     let rows;
+    let offerMinutes = {};
     try {
-      rows = list(await api(`/admin/waitlist?${q}`));
+      const body = await api(`/admin/waitlist?${q}`);
+      rows = list(body);
+      offerMinutes = body.offer_minutes || {};
     } catch (e) {
       clear(results, h("p", { class: "notice error" }, e.message));
       return;
@@ -70,7 +73,7 @@ export async function waitlistPanel(panel) {
             "aria-label": `Remove ${e.name} from the waitlist`, onclick: () => remove(e) }, "Remove") : null))),
     "Nobody is waiting."));
     const chosen = services.find((s) => s.slug === service.value);
-    const minutes = rows.find((e) => e.service === service.value)?.waitlist_offer_minutes ?? chosen?.waitlist_offer_minutes;
+    const minutes = offerMinutes[service.value];
     clear(minutesBox);
     if (chosen) {
       const input = h("input", { id: "wl-minutes", name: "waitlist_offer_minutes", type: "number", min: "5", max: "10080",
