@@ -6,12 +6,17 @@
 -- capacity grows, and by the sweep (internal.waitlist_sweep). Returns how many offers it made.
 --
 -- Costs one index probe when nobody waits near p_during. Otherwise it takes the resource's
--- maintenance lock (internal.lock_resources; with p_wait false only if it is free at once),
+-- maintenance lock (the key of internal.lock_resources) if it is free at once or already held;
+-- when busy it makes no offer (p_wait false, or in the periodic sweep: setting
+-- booker.waitlist_nowait) or raises 40001 (a freeing call that did not lock it first: people
+-- began to wait meanwhile; the edge retries, and the retry's prelock takes the lock),
 -- so offers of a resource are made one transaction at a time and never wait for another
 -- offer's or a move's uncommitted seats. Seats are free when no blocking booking of the
 -- resource holds them, lapsed holds included (they are expired first, and then offered).
--- The entry is claimed under its row lock (FOR UPDATE, still 'waiting'): two transactions
--- freeing seats on two resources at once never offer to the same person; the hold itself is
+-- The entry is claimed under its row lock (FOR UPDATE SKIP LOCKED, still 'waiting'): two
+-- transactions freeing seats on two resources at once never offer to the same person, and an
+-- offer never waits for an entry another transaction holds (that one is offering it a seat,
+-- or it is leaving or being moved: the next in line gets this seat); the hold itself is
 -- inserted like any booking (INSERT … ON CONFLICT DO NOTHING), so the exclusion constraint
 -- makes sure an offer is only ever made for a seat that is free.
 CREATE FUNCTION internal.offer_seats(p_resource uuid, p_during tstzrange, p_wait boolean DEFAULT true)
@@ -41,10 +46,16 @@ BEGIN
     ) THEN
         RETURN 0;
     END IF;
-    IF p_wait THEN
-        PERFORM internal.lock_resources(ARRAY[p_resource]);
-    ELSIF NOT pg_try_advisory_xact_lock(1010, hashtext(p_resource::text)) THEN
-        RETURN 0;  -- busy: the next sweep looks again
+    -- Never a wait while this transaction holds the freed rows: the callers that may wait took
+    -- the lock before their row locks (internal.waitlist_prelock, moves, in-the-way expiries,
+    -- the sweep), so here it is free or already ours.
+    IF NOT pg_try_advisory_xact_lock(1010, hashtext(p_resource::text)) THEN
+        IF p_wait AND current_setting('booker.waitlist_nowait', true) IS DISTINCT FROM 'on' THEN
+            -- People began to wait after this call's prelock looked: retry, the prelock will lock.
+            RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
+                MESSAGE = 'the waitlist of this time changed meanwhile; try again';
+        END IF;
+        RETURN 0;  -- busy: the sweep (internal.waitlist_reoffer) looks again
     END IF;
     SELECT capacity INTO v_capacity FROM booking.resources WHERE id = p_resource AND active;
     IF v_capacity IS NULL THEN
@@ -88,7 +99,7 @@ BEGIN
             CONTINUE;  -- an entry for more seats keeps its place; the next one may fit
         END IF;
         -- Claim the entry: another transaction freeing seats elsewhere may have offered it one.
-        PERFORM 1 FROM booking.waitlist_entries WHERE id = v_entry.id AND status = 'waiting' FOR UPDATE;
+        PERFORM 1 FROM booking.waitlist_entries WHERE id = v_entry.id AND status = 'waiting' FOR UPDATE SKIP LOCKED;
         CONTINUE WHEN NOT FOUND;
 
         v_hold.id := gen_random_uuid();
