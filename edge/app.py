@@ -11,7 +11,19 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import account, admin, auth, bookings, changes, mail, me, provider, services, system
+from edge.handlers import (
+    account,
+    admin,
+    auth,
+    bookings,
+    changes,
+    mail,
+    me,
+    provider,
+    services,
+    system,
+    waitlist,
+)
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -96,6 +108,18 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", f"{API}/auth/password", account.change_password),
     ("POST", f"{API}/me/verify-email", account.request_verification),
     ("PATCH", f"{API}/me/profile", account.update_profile),
+    # waitlist (issue 16)
+    ("POST", f"{API}/waitlist", waitlist.join),
+    ("GET", f"{API}/waitlist/{{id}}", waitlist.get_entry),
+    ("DELETE", f"{API}/waitlist/{{id}}", waitlist.leave),
+    ("GET", f"{API}/waitlist/offers/{{id}}", waitlist.get_offer),
+    ("POST", f"{API}/waitlist/offers/{{id}}/accept", waitlist.accept_offer),
+    ("POST", f"{API}/waitlist/offers/{{id}}/decline", waitlist.decline_offer),
+    ("GET", f"{API}/me/waitlist", waitlist.my_waitlist),
+    ("GET", f"{API}/admin/waitlist", waitlist.admin_list),
+    ("POST", f"{API}/admin/waitlist/{{id}}/move", waitlist.admin_move),
+    ("DELETE", f"{API}/admin/waitlist/{{id}}", waitlist.admin_remove),
+    ("PUT", f"{API}/admin/services/{{id}}/waitlist", waitlist.admin_offer_minutes),
 ]
 
 

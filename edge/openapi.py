@@ -533,6 +533,72 @@ PATHS.update({
         body=obj({"name": {"type": "string", "maxLength": 200}, "time_zone": nullable(STR)}),
         auth="required", tags=A)},
 })
+# The waitlist (issue 16): join a full slot, offers (holds in the person's name) by email.
+WAITLIST_TOKEN = {"name": "X-Waitlist-Token", "in": "header", "required": False, "schema": STR,
+                  "description": "a guest's token: the entry's from the 201 response of POST /waitlist, or "
+                                 "the offer's from the ?token= of the offer email's link (HMACs of the ids)"}
+SCHEMAS["WaitlistEntry"] = obj({
+    "id": UUID, "service": STR, "service_name": STR, "starts_at": TIME, "ends_at": TIME, "seats": INT,
+    "name": STR, "email": STR, "member": BOOL,
+    "status": {"enum": ["waiting", "offered", "booked", "lapsed", "declined", "left", "ended"]},
+    "place": {**nullable(INT), "description": "1 = next in line; null unless waiting"},
+    "offer": nullable(obj({"id": UUID, "offered_at": TIME, "expires_at": TIME})),
+    "created_at": TIME, "position": {"type": "integer", "description": "admins: the sort key of the line"},
+    "waitlist_offer_minutes": {"type": "integer", "description": "admins: the service's offer time"},
+    "token": {"type": "string", "description": "guests only, in the 201 response: the entry token"},
+}, ["id", "service", "starts_at", "seats", "status"])
+SCHEMAS["WaitlistOffer"] = {"allOf": [ref("WaitlistEntry"), obj({
+    "booking": ref("Booking"), "offer_status": {"enum": ["open", "booked", "lapsed", "declined"]}},
+    ["booking", "offer_status"])]}
+_ENTRY, _OFFER = [p("id", UUID), WAITLIST_TOKEN], [p("id", UUID), WAITLIST_TOKEN]
+_LIST = obj({"data": {"type": "array", "items": ref("WaitlistEntry")}}, ["data"])
+_ADMIN_LIST = obj({"data": {"type": "array", "items": ref("WaitlistEntry")},
+                   "offer_minutes": {"type": "object", "additionalProperties": INT,
+                                     "description": "every service's offer time, by slug"}}, ["data", "offer_minutes"])
+PATHS.update({
+    f"{API}/waitlist": {"post": op(
+        "Join the waitlist of a full slot (members in one call; guests with attendee name and email); "
+        "joining again returns the live entry. 422 (starts_at) while the slot has the seats free",
+        _ok(201, ref("WaitlistEntry"), "Created", headers={"Location": {"schema": STR}}), (403, 404, 409, 429),
+        body=obj({"service": STR, "starts_at": TIME, "seats": {"type": "integer", "minimum": 1, "maximum": 1000},
+                  "attendee": obj({"name": {"type": "string", "maxLength": 200},
+                                   "email": {"type": "string", "maxLength": 254}})}, ["service", "starts_at"]),
+        tags=B)},
+    f"{API}/waitlist/{{id}}": {
+        "get": op("A waitlist entry (its member, its guest with the entry token, admins)",
+                  _ok(200, ref("WaitlistEntry")), (401, 404), params=_ENTRY, tags=B),
+        "delete": op("Leave the waitlist (an open offer is turned down and passes to the next in line)",
+                     _ok(200, ref("WaitlistEntry")), (401, 404), params=_ENTRY, tags=B),
+    },
+    f"{API}/waitlist/offers/{{id}}": {"get": op(
+        "A waitlist offer (the id is the offered hold's), with its status: open, booked, lapsed, declined",
+        _ok(200, ref("WaitlistOffer")), (401, 404), params=_OFFER, tags=B)},
+    f"{API}/waitlist/offers/{{id}}/accept": {"post": op(
+        "Take the offer: the hold becomes the booking (a guest's answer carries its manage_token); "
+        "409 once the offer has lapsed", _ok(200, ref("Booking")), (401, 404, 409), params=_OFFER, tags=B)},
+    f"{API}/waitlist/offers/{{id}}/decline": {"post": op(
+        "Turn the offer down: the seats go to the next in line", _ok(200, ref("WaitlistEntry")), (401, 404),
+        params=_OFFER, tags=B)},
+    f"{API}/me/waitlist": {"get": op("My live waitlist entries", _ok(200, _LIST), (401,), auth="required",
+                                     tags=B)},
+    f"{API}/admin/waitlist": {"get": op(
+        "Waitlist entries of upcoming slots by service, slot and place (default: waiting and offered)",
+        _ok(200, _ADMIN_LIST), (401, 403, 404, 422),
+        params=[q("service", STR, "slug or id"), q("status", STR, "comma-separated statuses")],
+        auth="admin", tags=ADM)},
+    f"{API}/admin/waitlist/{{id}}/move": {"post": op(
+        "Move a waiting entry to a place in its slot's line (1 = next)", _ok(200, ref("WaitlistEntry")),
+        (401, 403, 404), body=obj({"place": {"type": "integer", "minimum": 1}}, ["place"]),
+        params=[p("id", UUID)], auth="admin", tags=ADM)},
+    f"{API}/admin/waitlist/{{id}}": {"delete": op(
+        "Remove an entry (an open offer passes to the next in line)", _ok(200, ref("WaitlistEntry")),
+        (401, 403, 404), params=[p("id", UUID)], auth="admin", tags=ADM)},
+    f"{API}/admin/services/{{id}}/waitlist": {"put": op(
+        "How long a waitlist offer of the service stays open (5 to 10080 minutes; default 30)",
+        _ok(200, obj({"waitlist_offer_minutes": INT}, ["waitlist_offer_minutes"])), (401, 403, 404),
+        body=obj({"waitlist_offer_minutes": {"type": "integer", "minimum": 5, "maximum": 10080}},
+                 ["waitlist_offer_minutes"]), params=[p("id", UUID)], auth="admin", tags=ADM)},
+})
 
 # /ready answers its own JSON with 503, naming what is missing.
 PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "content": {J: {"schema": ref("Health")}}}

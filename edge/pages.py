@@ -36,6 +36,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/me/profile": ("Your profile", "profile"),
     "/account/reset": ("Reset your password", "account-reset"),
     "/account/verify": ("Verify your email", "account-verify"),
+    # a waitlist offer; ?token= from the offer email
+    "/waitlist/offer/{id:[0-9a-fA-F-]{36}}": ("Your waitlist offer", "waitlist-offer"),
 }
 
 SHELL = """<!doctype html>

@@ -42,9 +42,10 @@ def _part(content_type: str, body: str, extra: str = "") -> bytes:
 
 
 def compose(
-    headers: list[tuple[str, str]], text: str, html: str, ics: str, method: str, filename: str
+    headers: list[tuple[str, str]], text: str, html: str, ics: str | None, method: str, filename: str
 ) -> bytes:
-    """The message as sent: headers (name, value) first, then the three parts."""
+    """The message as sent: headers (name, value) first, then the three parts (two without
+    an .ics: a waitlist offer is not in anyone's calendar yet)."""
     # "=_" cannot occur in quoted-printable text, so the boundaries cannot either.
     token = uuid.uuid4().hex
     outer, inner = f"=_booker_m_{token}", f"=_booker_a_{token}"
@@ -59,12 +60,14 @@ def compose(
             f"--{inner}\r\n".encode("ascii"),
             _part('text/html; charset="utf-8"', html),
             f"--{inner}--\r\n".encode("ascii"),
-            f"--{outer}\r\n".encode("ascii"),
-            _part(
-                f'text/calendar; charset="utf-8"; method={method}',
-                ics,
-                f'Content-Disposition: attachment; filename="{filename}"\r\n',
-            ),
+            *(() if ics is None else (
+                f"--{outer}\r\n".encode("ascii"),
+                _part(
+                    f'text/calendar; charset="utf-8"; method={method}',
+                    ics,
+                    f'Content-Disposition: attachment; filename="{filename}"\r\n',
+                ),
+            )),
             f"--{outer}--\r\n".encode("ascii"),
         ]
     )

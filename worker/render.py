@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from booker.manage import manage_token
+from booker.waitlist import offer_path
 from worker import attendee
 from worker.account_mail import ACCOUNT_KINDS, render_account
 from worker.ics import build_ics, parse_instant
@@ -89,6 +90,15 @@ COPY: dict[str, Copy] = {
         "{attendee}'s booking of {service} has been cancelled; the time is free again.",
     ),
 }
+# A waitlist offer (issue 16): no calendar attachment (it is not a booking yet); the link opens
+# the offer page, whose button books the held seat.
+COPY["waitlist_offer"] = Copy(
+    "A seat is free: {service} on {date}",
+    "A seat is free for you",
+    "Good news, {attendee}: a seat you were waiting for is free, and we hold it for you until {until}. "
+    "Book it with the button below; if you do not, it goes to the next person in line.",
+)
+NO_CALENDAR = frozenset({"waitlist_offer"})
 PENDING_PROVIDER = Copy(
     "Please confirm: {service} on {date} with {attendee}",
     "New request to confirm",
@@ -126,6 +136,8 @@ def links(kind: str, payload: dict[str, Any], public_url: str, secret: str,
     """(label, URL) pairs. A guest's link carries the booking's manage token, derived from the
     booking id with BOOKER_SECRET exactly as the edge derives it (booker/manage.py)."""
     base = public_url.rstrip("/")
+    if kind == "waitlist_offer":
+        return [("Book this seat", base + offer_path(secret, payload["booking_id"]))]
     if kind.startswith("provider_"):
         return provider_links(payload, base)
     if kind in ("customer_cancelled", "customer_declined"):
@@ -160,6 +172,9 @@ def details(kind: str, payload: dict[str, Any], now: dt.datetime | None = None) 
         rows.append(("Previously", format_span(payload["old_starts_at"], payload["old_ends_at"], zone)))
     if payload.get("location"):
         rows.append(("Where", payload["location"]))
+    if kind == "waitlist_offer" and payload.get("offer_expires_at"):
+        until = local_time(payload["offer_expires_at"], zone)
+        rows.append(("Held until", f"{format_day(until)}, {until:%H:%M} {until.tzname()}"))
     if (payload.get("seats") or 1) > 1:
         rows.append(("Seats", str(payload["seats"])))
     if payload.get("price") and Decimal(str(payload["price"])) > 0:
@@ -248,7 +263,11 @@ def render(
         "attendee": payload.get("attendee_name") or payload.get("attendee_email") or "customer",
         "provider": payload.get("provider_name") or payload["resource_name"],
         "reference": payload["reference"],
+        "until": "",
     }
+    if payload.get("offer_expires_at"):
+        until = local_time(payload["offer_expires_at"], payload["timezone"])
+        words["until"] = f"{until:%H:%M} {until.tzname()} on {format_day(until)}"
     lead = copy.lead.format(**words)
     rows = details(kind, payload, now)
     urls = links(kind, payload, public_url, secret, now)
@@ -272,7 +291,7 @@ def render(
         headers,
         text,
         render_html(copy, lead, rows, urls),
-        ics.decode("utf-8"),
+        None if kind in NO_CALENDAR else ics.decode("utf-8"),
         method,
         "cancel.ics" if method == "CANCEL" else "invite.ics",
     )

@@ -19,9 +19,10 @@ async def client_for(aiohttp_client: Any, app_db_url: str) -> TestClient[Any, An
 async def test_pages_are_html_with_a_strict_csp_and_a_module(app_db_url: str, aiohttp_client: Any) -> None:
     client = await client_for(aiohttp_client, app_db_url)
     manage = "/book/manage/00000000-0000-0000-0000-000000000000?token=t"
+    offer = "/waitlist/offer/00000000-0000-0000-0000-000000000000?token=t"
     for path in ("/", "/book/consultation", manage, "/login", "/register", "/me", "/admin", "/provider",
                  "/provider/confirm?token=t", "/provider/decline?token=t",
-                 "/me/profile", "/account/reset", "/account/verify?token=t"):
+                 "/me/profile", "/account/reset", "/account/verify?token=t", offer):
         resp = await client.get(path)
         assert resp.status == 200, path
         assert resp.content_type == "text/html"
@@ -32,7 +33,7 @@ async def test_pages_are_html_with_a_strict_csp_and_a_module(app_db_url: str, ai
         asset = await client.get(module)
         assert asset.status == 200, module
         assert "javascript" in asset.content_type
-    assert len(PAGES) == 12
+    assert len(PAGES) == 13
 
 
 async def test_assets_are_local_and_unknown_paths_are_404(app_db_url: str, aiohttp_client: Any) -> None:

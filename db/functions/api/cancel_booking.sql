@@ -14,6 +14,7 @@ DECLARE
     v_booking booking.bookings;
     v_cutoff integer;
 BEGIN
+    PERFORM internal.waitlist_prelock(p_booking);  -- the resource's lock before the row's, when people wait
     v_booking := internal.lock_booking(p_booking, p_actor);
     IF v_booking.status NOT IN ('held', 'pending', 'confirmed') THEN
         RETURN v_booking;

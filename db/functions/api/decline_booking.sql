@@ -6,8 +6,10 @@ CREATE FUNCTION api.decline_booking(p_booking uuid, p_actor uuid, p_reason text 
     SET search_path = pg_catalog, booking
     AS $$
 DECLARE
-    v_booking booking.bookings := internal.lock_pending_booking(p_booking, p_actor, 'declined');
+    v_booking booking.bookings;
 BEGIN
+    PERFORM internal.waitlist_prelock(p_booking);  -- the resource's lock before the row's, when people wait
+    v_booking := internal.lock_pending_booking(p_booking, p_actor, 'declined');
     IF v_booking.status = 'pending' THEN
         UPDATE booking.bookings SET status = 'declined', status_reason = nullif(trim(p_reason), '')
          WHERE id = p_booking RETURNING * INTO v_booking;

@@ -9,6 +9,7 @@ import {
 } from "../time.js";
 import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFieldErrors, spinner } from "../ui.js";
 import { questionFields } from "../questions.js";
+import { joinButton, openWaitlist } from "./waitlist.js";
 
 const main = $("#main");
 const slug = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
@@ -178,8 +179,8 @@ function renderWeek(container, today) {
         ? ` ${slot.seats_left}` : "";
       const cell = h("div", {
         role: "gridcell", class: `slot ${status}${slot.flash ? " flash" : ""}`, tabindex: "-1",
-        "aria-disabled": status === "available" ? "false" : "true",
-        "aria-label": slotLabel({ ...slot, status }, day) + (current ? " (your current booking)" : ""),
+        "aria-disabled": status === "available" || status === "booked" ? "false" : "true", // booked: the waitlist
+        "aria-label": slotLabel({ ...slot, status }, day) + (current ? " (your current booking)" : status === "booked" ? ", join the waitlist" : ""),
         "data-row": String(r), "data-col": String(c), "data-day": day, "data-starts-at": slot.starts_at,
         "data-status": status, "data-ms": String(slot.ms), "data-current": current ? "true" : null,
       }, h("span", { "aria-hidden": "true" }, current ? "★" : st.icon + seatInfo),
@@ -274,6 +275,7 @@ function render() {
     const soldOut = state.service.starts_at && [...state.slots.values()].some((x) => x.status === "booked");
     clear(msg, h("strong", {}, "No slots available"),
       soldOut ? ": this event is sold out." : state.view === "week" ? " in this week." : " in this month.",
+      soldOut ? [" ", joinButton(state.service, [...state.slots.values()].find((x) => x.status === "booked"), state.tz)] : null,
       state.service.next_available && Date.parse(state.service.next_available) > Date.now()
         ? [" ", h("button", { type: "button", class: "link", id: "jump-next", onclick: jumpToNext }, "Go to the next available time")] : null);
   } else {
@@ -355,6 +357,7 @@ function activate(cell) {
     focusDayAfterLoad(day);
     return;
   }
+  if (cell.dataset.status === "booked") return void openWaitlist(state.service, state.slots.get(Number(cell.dataset.ms)), state.tz);
   if (cell.getAttribute("aria-disabled") === "true") {
     announce(cell.dataset.status === "booked" ? "This time is already booked." : "This time cannot be booked.");
     return;
