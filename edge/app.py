@@ -11,7 +11,7 @@ from booker.settings import Settings
 from edge import db
 from edge.errors import error_middleware
 from edge.guard import setup_guard
-from edge.handlers import admin, auth, bookings, mail, me, services, system
+from edge.handlers import admin, auth, bookings, feeds, mail, me, services, system, webhooks
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
 from edge.live import setup_live
@@ -76,6 +76,22 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", f"{API}/admin/audit", admin.audit),
     ("GET", f"{API}/admin/mail", mail.list_mail),
     ("GET", f"{API}/admin/mail/{{id}}", mail.get_mail),
+]
+
+# Webhooks and calendar feeds (issue 16)
+ROUTES += [
+    ("GET", f"{API}/admin/webhook-events", webhooks.event_types),
+    ("GET", f"{API}/admin/webhooks", webhooks.list_endpoints),
+    ("POST", f"{API}/admin/webhooks", webhooks.create_endpoint),
+    ("PATCH", f"{API}/admin/webhooks/{{id}}", webhooks.update_endpoint),
+    ("DELETE", f"{API}/admin/webhooks/{{id}}", webhooks.delete_endpoint),
+    ("GET", f"{API}/admin/webhooks/{{id}}/deliveries", webhooks.list_deliveries),
+    ("POST", f"{API}/admin/webhook-deliveries/{{id}}/redeliver", webhooks.redeliver),
+    ("GET", f"{API}/me/calendar-feeds", feeds.my_feeds),
+    ("POST", f"{API}/me/calendar-feeds/rotate", feeds.rotate_my_feed),
+    ("GET", f"{API}/admin/resources/{{id}}/calendar-feed", feeds.resource_feed),
+    ("POST", f"{API}/admin/resources/{{id}}/calendar-feed/rotate", feeds.rotate_resource_feed),
+    ("GET", "/calendar/{token}.ics", feeds.ics),
 ]
 
 
