@@ -105,3 +105,24 @@ async def test_provider_and_resource_feeds(client: Client, users: Users) -> None
     assert (await client.get(f"/calendar/{token}.ics")).status == 200
     assert (await client.get(f"{API}/admin/resources/{rid}/calendar-feed",
                              headers=users.headers("member"))).status == 403
+
+
+def test_settings_of_webhooks_and_the_widget() -> None:
+    import pytest
+
+    from booker import settings
+
+    s = settings.load({"BOOKER_FRAME_ANCESTORS": "https://shop.example 'self' https://*.example.org",
+                       "BOOKER_WEBHOOK_TIMEOUT": "2.5"})
+    assert s.frame_ancestors == ("https://shop.example", "'self'", "https://*.example.org")
+    assert s.webhook_timeout == 2.5 and s.webhook_private_allowed  # development: a local receiver is fine
+    import secrets
+
+    prod = {"BOOKER_ENV": "production", "BOOKER_SECRET": secrets.token_hex(24)}
+    assert not settings.load(prod).webhook_private_allowed  # production refuses private targets ...
+    allowed = settings.load({**prod, "BOOKER_WEBHOOK_ALLOW_PRIVATE": "true"})
+    assert allowed.webhook_private_allowed  # ... unless allowed
+    with pytest.raises(settings.SettingsError, match="BOOKER_FRAME_ANCESTORS"):
+        settings.load({"BOOKER_FRAME_ANCESTORS": "https://shop.example; script-src *"})
+    with pytest.raises(settings.SettingsError, match="BOOKER_WEBHOOK_TIMEOUT"):
+        settings.load({"BOOKER_WEBHOOK_TIMEOUT": "0"})
