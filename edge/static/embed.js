@@ -1,7 +1,7 @@
 // Booker's embeddable booking widget. On any site:
-//   <script src="https://booker.example/embed.js" data-service="consultation" async></script>
+//   <script src="<Booker's public URL>/embed.js" data-service="consultation" async></script>
 // inserts, after this <script>, a frame showing the service's booking calendar
-// (https://booker.example/embed/consultation: live updates, conflicts and booking as on
+// (<public URL>/embed/consultation: live updates, conflicts and booking as on
 // the booking page), sized to its content: the frame posts {type: "booker:resize", height}
 // and only messages from that frame, from Booker's origin, are believed.
 // Optional: data-title (the frame's accessible name), data-min-height (pixels).

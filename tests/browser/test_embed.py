@@ -46,6 +46,7 @@ class HostSite:
         self.ready.set()
         self.loop.run_forever()
         self.loop.run_until_complete(runner.cleanup())
+        self.loop.close()  # its self-pipe sockets, else a ResourceWarning lands on a later test
 
     def start(self) -> HostSite:
         self.thread.start()
@@ -133,3 +134,41 @@ def test_frame_ancestors_is_the_setting(pages: Pages) -> None:
     assert resp is not None and "frame-ancestors 'none'" in resp.headers["content-security-policy"]
     script = page.request.get("/embed.js")
     assert script.ok and "javascript" in script.headers["content-type"]
+
+
+def test_admin_integrations_and_my_calendar_links(pages: Pages, edge: LiveEdge, demo_url: str) -> None:
+    """Admin → Integrations: register a webhook (the secret shown once), its delivery log
+    with redelivery; the embed snippet of a service; a resource's feed. /me: my webcal link."""
+    from booker import demo
+    from tests.browser.helpers import login
+    from tests.browser.test_accessibility import unnamed_controls
+
+    page = pages.new()
+    login(page, demo.ADMIN_EMAIL, demo.ADMIN_PASSWORD, next_path="/admin#integrations")
+    page.get_by_role("tab", name="Integrations").click()
+    page.get_by_label("URL").fill("https://crm.example/hooks/booker")
+    page.get_by_role("button", name="Add endpoint").click()
+    expect(page.locator("#new-secret")).to_contain_text("whsec_")
+    row = page.locator('tr[data-endpoint]')
+    expect(row).to_contain_text("crm.example")
+    with psycopg.connect(demo_url) as c:  # an event for it
+        c.execute("""SELECT api.book_slot('meeting-room', (SELECT starts_at FROM api.available_slots(
+                         'meeting-room', now() + interval '1 day', now() + interval '14 days') LIMIT 1),
+                         '{"name": "Hook", "email": "hook@example.net"}')""")
+    row.get_by_role("button", name="Deliveries").click()
+    delivery = page.locator("tr[data-delivery]").filter(has_text="booking.created")
+    expect(delivery).to_contain_text("pending")  # this endpoint is not reachable from here
+    delivery.get_by_role("button", name=re.compile("^Redeliver")).click()
+    expect(page.locator("tr[data-delivery]")).to_have_count(3)  # created, confirmed, the redelivery
+    expect(page.locator("#embed-script-consultation")).to_contain_text(
+        f'{edge.url}/embed.js" data-service="consultation"')
+    feed_row = page.locator("#feeds-section tr[data-resource]").first
+    feed_row.get_by_role("button", name="Show URL").click()
+    expect(feed_row.get_by_role("link", name="Subscribe (webcal)")).to_have_attribute("href", re.compile("^webcal://"))
+    assert unnamed_controls(page) == []
+
+    page.goto("/me")
+    link = page.locator('#calendar-feeds [data-feed="member"] a.feed-link')
+    expect(link).to_have_attribute("href", re.compile(r"^webcal://.*/calendar/cal_[0-9a-f]{64}\.ics$"))
+    assert unnamed_controls(page) == []
+    assert pages.errors == []

@@ -8,6 +8,7 @@ import { mailPanel } from "./admin-mail.js";
 import { notificationsPanel } from "./admin-notifications.js";
 import { resourcesPanel } from "./admin-resources.js";
 import { servicesPanel } from "./admin-services.js";
+import { webhooksPanel } from "./admin-webhooks.js";
 import { $, $$, clear, h, spinner } from "../ui.js";
 
 const main = $("#main");
@@ -18,12 +19,14 @@ const TABS = [
   ["notifications", "Notifications"],
   ["audit", "Audit trail"],
   ["mail", "Mail"],
+  ["integrations", "Integrations"],
 ];
 
 // ---------------------------------------------------------------- tabs
 
 const PANELS = { resources: resourcesPanel, services: servicesPanel, bookings: bookingsPanel,
   notifications: notificationsPanel, audit: auditPanel, mail: mailPanel };
+PANELS.integrations = webhooksPanel; // webhooks, embed snippets, resource calendar feeds (issue 16)
 
 async function showTab(name, arg) {
   for (const t of $$('[role="tab"]')) {

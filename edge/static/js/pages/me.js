@@ -1,6 +1,7 @@
 // "/me": my bookings, upcoming and past; cancel with a confirmation dialog.
 import { api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
+import { calendarFeedsSection } from "./me-feeds.js";
 import { browserZone, zoneName } from "../time.js";
 import { $, announce, clear, confirmDialog, formatDateTime, h, money, statusLabel } from "../ui.js";
 
@@ -104,6 +105,7 @@ async function start() {
     }
   };
   await reload();
+  main.append(await calendarFeedsSection()); // issue 16: .ics subscriptions
 }
 
 start();
