@@ -430,7 +430,8 @@ SCHEMAS.update({
         "log": {"type": "array", "items": obj({"attempt": INT, "at": TIME, "status_code": nullable(INT),
                                                 "error": nullable(STR), "duration_ms": nullable(INT)})}}),
     "CalendarFeed": obj({"kind": {"enum": ["member", "provider", "resource"]}, "subject_id": UUID, "name": STR,
-                         "token": STR, "url": STR, "webcal": STR}, ["token", "url", "webcal"]),
+                         "token": nullable(STR), "url": nullable(STR), "webcal": nullable(STR)},
+                        ["token", "url", "webcal"]),
 })
 WEBHOOK = [p("id", UUID)]
 PATHS.update({
@@ -463,17 +464,18 @@ PATHS.update({
         _ok(201, ref("WebhookDelivery"), "Created"), (401, 403, 404, 409),
         params=[p("id", {"type": "integer", "minimum": 1})], auth="admin", tags=ADM)},
     f"{API}/me/calendar-feeds": {"get": op(
-        "My calendar subscription URLs (my bookings; the bookings of the resources I own)",
+        "My calendar subscription URLs (my bookings; the bookings of the resources I own); null until made",
         _ok(200, obj({"data": {"type": "array", "items": ref("CalendarFeed")}})), (401,), auth="required",
         tags=A)},
     f"{API}/me/calendar-feeds/rotate": {"post": op(
-        "Replace one of my feed URLs: the old one stops working", _ok(200, ref("CalendarFeed")), (401,),
+        "Make or replace one of my feed URLs: the old one stops working", _ok(200, ref("CalendarFeed")), (401,),
         body=obj({"kind": {"enum": ["member", "provider"]}}, ["kind"]), auth="required", tags=A)},
     f"{API}/admin/resources/{{id}}/calendar-feed": {"get": op(
-        "The calendar subscription URL of a resource", _ok(200, ref("CalendarFeed")), (401, 403, 404),
+        "The calendar subscription URL of a resource (null until made)", _ok(200, ref("CalendarFeed")),
+        (401, 403, 404),
         params=[p("id", UUID)], auth="admin", tags=ADM)},
     f"{API}/admin/resources/{{id}}/calendar-feed/rotate": {"post": op(
-        "Replace a resource's feed URL: the old one stops working", _ok(200, ref("CalendarFeed")),
+        "Make or replace a resource's feed URL: the old one stops working", _ok(200, ref("CalendarFeed")),
         (401, 403, 404), params=[p("id", UUID)], auth="admin", tags=ADM)},
     "/calendar/{token}.ics": {"get": {
         "summary": "A calendar subscription (text/calendar): the token is the credential. VEVENTs with "

@@ -2,7 +2,7 @@
 -- the events listed (cancelled ones for 30 days, never an abandoned hold), UID/SEQUENCE
 -- data, and an etag that follows every change.
 BEGIN;
-SELECT plan(19);
+SELECT plan(23);
 \ir fixtures.psql
 
 -- member ...0a2 books room-a (owned by provider ...0a3)
@@ -11,6 +11,10 @@ INSERT INTO saved SELECT 'g1', b.id FROM api.book_slot('consult', '2038-08-02 10
 INSERT INTO saved SELECT 'h', b.id FROM api.hold_slot('consult', '2038-08-02 12:00Z', p_user => '00000000-0000-0000-0000-0000000000a2') b;
 SELECT lives_ok($$SELECT api.cancel_booking(pg_temp.bid('h'), NULL)$$, 'an abandoned hold');
 
+SELECT is(api.calendar_feeds('00000000-0000-0000-0000-0000000000a2') #> '{data,0,token}', 'null'::jsonb,
+          'calendar_feeds: no token until one is made (reading writes nothing)');
+SELECT ok(api.rotate_calendar_feed('00000000-0000-0000-0000-0000000000a2', 'member', '00000000-0000-0000-0000-0000000000a2') IS NOT NULL,
+          'rotate_calendar_feed: makes the first token');
 CREATE TEMP TABLE f ON COMMIT DROP AS SELECT api.calendar_feeds('00000000-0000-0000-0000-0000000000a2') AS j;
 SELECT is((SELECT jsonb_array_length(j -> 'data') FROM f), 1, 'calendar_feeds: a member has their own feed only');
 SELECT ok((SELECT j #>> '{data,0,token}' ~ '^cal_[0-9a-f]{64}$' FROM f), 'calendar_feeds: a long random token');
@@ -18,6 +22,8 @@ SELECT is((SELECT api.calendar_feeds('00000000-0000-0000-0000-0000000000a2') #>>
           'calendar_feeds: the same token until rotated');
 SELECT is((SELECT jsonb_agg(e ->> 'kind') FROM jsonb_array_elements(api.calendar_feeds('00000000-0000-0000-0000-0000000000a3') -> 'data') e),
           '["member", "provider"]'::jsonb, 'calendar_feeds: an owner of resources has a provider feed too');
+SELECT ok(api.rotate_calendar_feed('00000000-0000-0000-0000-0000000000a3', 'provider', '00000000-0000-0000-0000-0000000000a3') IS NOT NULL,
+          'rotate_calendar_feed: a provider''s feed');
 SELECT throws_ok($$SELECT api.calendar_feeds('00000000-0000-0000-0000-0000000000ff')$$, 'RB401', 'sign in first', 'calendar_feeds: RB401 for no one');
 
 -- the member's feed: their booking, not the guest's, not the abandoned hold
@@ -32,9 +38,11 @@ SELECT is((SELECT jsonb_agg(e ->> 'attendee_name' ORDER BY e ->> 'starts_at')
 -- a resource feed: owner or admin only
 SELECT throws_ok($$SELECT api.resource_calendar_feed('00000000-0000-0000-0000-0000000000a2', '00000000-0000-0000-0000-0000000000b1')$$,
                  'RB404', 'resource not found', 'resource_calendar_feed: RB404 for a member');
+SELECT ok(api.rotate_calendar_feed('00000000-0000-0000-0000-0000000000a1', 'resource', '00000000-0000-0000-0000-0000000000b1') IS NOT NULL,
+          'rotate_calendar_feed: an admin makes a resource''s feed');
 SELECT is(api.resource_calendar_feed('00000000-0000-0000-0000-0000000000a3', '00000000-0000-0000-0000-0000000000b1'),
-          api.resource_calendar_feed('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b1'),
-          'resource_calendar_feed: its owner and an admin get the same feed');
+          (SELECT token FROM booking.calendar_feeds WHERE subject_kind = 'resource'),
+          'resource_calendar_feed: its owner sees the same');
 
 -- etag follows changes; a cancelled booking stays as cancelled for 30 days
 CREATE TEMP TABLE before ON COMMIT DROP AS SELECT api.calendar_feed((SELECT j #>> '{data,0,token}' FROM f)) ->> 'etag' AS etag;

@@ -1,7 +1,8 @@
 """Calendar subscription feeds (issue 16): GET /calendar/<token>.ics for calendar apps
 (no sign-in: the token is the credential, 404 for anything else), and the signed-in
-routes that show and rotate the tokens. The events and who may see which feed are
-api.calendar_feed's and api.*_calendar_feed's rules; the .ics follows worker/ics.py.
+routes that show the tokens (null until made) and make or replace them (POST .../rotate).
+The events and who may see which feed are api.calendar_feed's and api.*_calendar_feed's
+rules; the .ics follows worker/ics.py.
 ETag / If-None-Match: a poll that finds nothing new is a 304 without a body."""
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from worker.ics import build_feed
 TOKEN = re.compile(r"^cal_[0-9a-f]{64}$")
 
 
-def feed_urls(request: web.Request, token: str) -> dict[str, str]:
-    """The https:// (or http://) URL and its webcal:// twin, from the public URL."""
+def feed_urls(request: web.Request, token: str | None) -> dict[str, str | None]:
+    """The https:// (or http://) URL and its webcal:// twin, from the public URL; nulls
+    until a token is made (POST .../rotate: reading never writes)."""
+    if token is None:
+        return {"token": None, "url": None, "webcal": None}
     base = request.app[SETTINGS].public_url
     url = f"{base}/calendar/{token}.ics"
     return {"token": token, "url": url, "webcal": re.sub(r"^https?://", "webcal://", url)}

@@ -168,6 +168,7 @@ def test_admin_integrations_and_my_calendar_links(pages: Pages, edge: LiveEdge, 
     assert unnamed_controls(page) == []
 
     page.goto("/me")
+    page.get_by_role("button", name="Create subscription link").click()
     link = page.locator('#calendar-feeds [data-feed="member"] a.feed-link')
     expect(link).to_have_attribute("href", re.compile(r"^webcal://.*/calendar/cal_[0-9a-f]{64}\.ics$"))
     assert unnamed_controls(page) == []

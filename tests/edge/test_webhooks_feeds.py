@@ -61,7 +61,12 @@ async def test_webhook_admin_flow(client: Client, users: Users) -> None:
 async def test_calendar_feed_ics_etag_and_rotation(client: Client, users: Users) -> None:
     h = users.headers("member")
     feeds = await (await client.get(f"{API}/me/calendar-feeds", headers=h)).json()
+    assert [f["token"] for f in feeds["data"]] == [None]  # reading makes nothing
+    made = await client.post(f"{API}/me/calendar-feeds/rotate", headers=h, json={"kind": "member"})
+    assert made.status == 200
+    feeds = await (await client.get(f"{API}/me/calendar-feeds", headers=h)).json()
     [mine] = feeds["data"]
+    assert mine == {**mine, **await made.json()}
     assert mine["webcal"].startswith("webcal://") and mine["url"].endswith(".ics")
     path = "/calendar/" + mine["token"] + ".ics"
 
@@ -100,7 +105,9 @@ async def test_provider_and_resource_feeds(client: Client, users: Users) -> None
     resources = await (await client.get(f"{API}/admin/resources", headers=users.headers("admin"))).json()
     rid = resources["data"][0]["id"]
     feed = await client.get(f"{API}/admin/resources/{rid}/calendar-feed", headers=users.headers("admin"))
-    assert feed.status == 200
+    assert feed.status == 200 and (await feed.json())["token"] is None
+    feed = await client.post(f"{API}/admin/resources/{rid}/calendar-feed/rotate",
+                             headers=users.headers("admin"))
     token = (await feed.json())["token"]
     assert (await client.get(f"/calendar/{token}.ics")).status == 200
     assert (await client.get(f"{API}/admin/resources/{rid}/calendar-feed",

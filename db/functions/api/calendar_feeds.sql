@@ -1,8 +1,9 @@
--- The calendar feeds p_actor may subscribe to, each with its secret token (created on
--- first use): "member" (the bookings they made) for everyone, "provider" (the bookings
--- of the resources they own) for owners of a resource. {"data": [{kind, subject_id, name, token}]}.
+-- The calendar feeds p_actor may subscribe to, each with its secret token, or a null
+-- token until one is made (api.rotate_calendar_feed; reading never writes): "member" (the
+-- bookings they made) for everyone, "provider" (the bookings of the resources they own)
+-- for owners of a resource. {"data": [{kind, subject_id, name, token}]}.
 CREATE FUNCTION api.calendar_feeds(p_actor uuid) RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, booking
     AS $$
 DECLARE
@@ -14,11 +15,11 @@ BEGIN
     END IF;
     RETURN jsonb_build_object('data', jsonb_build_array(jsonb_build_object(
                'kind', 'member', 'subject_id', v_user.id, 'name', 'My bookings',
-               'token', internal.calendar_feed_token('member', v_user.id)))
+               'token', (SELECT token FROM booking.calendar_feeds WHERE subject_kind = 'member' AND subject_id = v_user.id)))
         || CASE WHEN EXISTS (SELECT 1 FROM booking.resources WHERE owner_id = v_user.id)
                 THEN jsonb_build_array(jsonb_build_object(
                          'kind', 'provider', 'subject_id', v_user.id, 'name', 'Bookings of my resources',
-                         'token', internal.calendar_feed_token('provider', v_user.id)))
+                         'token', (SELECT token FROM booking.calendar_feeds WHERE subject_kind = 'provider' AND subject_id = v_user.id)))
                 ELSE '[]' END);
 END
 $$;

@@ -1,5 +1,5 @@
--- Replace the token of a feed (the old URL stops working at once) and return the new
--- one. p_kind 'member' or 'provider' (p_subject: the actor, or any user for an admin) or
+-- Make the token of a feed, or replace it (the old URL stops working at once), and return
+-- the new one. p_kind 'member' or 'provider' (p_subject: the actor, or any user for an admin) or
 -- 'resource' (p_subject: a resource the actor owns, or any for an admin). RB404 otherwise.
 CREATE FUNCTION api.rotate_calendar_feed(p_actor uuid, p_kind text, p_subject uuid) RETURNS text
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER

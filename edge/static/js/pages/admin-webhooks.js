@@ -136,7 +136,7 @@ async function feedsSection(section, resources) {
   const rows = list(resources).map((r) => {
     const cellUrl = h("td", {}, h("button", { type: "button", class: "secondary", onclick: async () => {
       const feed = await api(`/admin/resources/${r.id}/calendar-feed`);
-      show(feed);
+      show(feed.token ? feed : await api(`/admin/resources/${r.id}/calendar-feed/rotate`, { method: "POST" }));
     } }, "Show URL"));
     function show(feed) {
       clear(cellUrl, h("a", { href: feed.webcal }, "Subscribe (webcal)"), " ", copyButton(feed.url, `Copy the feed URL of ${r.name}`), " ",

@@ -7,7 +7,15 @@ import { announce, clear, h } from "../ui.js";
 function feedItem(feed) {
   const li = h("li", { "data-feed": feed.kind });
   function render(f) {
-    clear(li, h("strong", {}, f.name || (f.kind === "provider" ? "Bookings of my resources" : "My bookings")), " ",
+    const name = h("strong", {}, f.name || (f.kind === "provider" ? "Bookings of my resources" : "My bookings"));
+    if (!f.token) {
+      clear(li, name, " ", h("button", { type: "button", class: "secondary", onclick: async () => {
+        render({ ...f, ...(await api("/me/calendar-feeds/rotate", { method: "POST", body: { kind: f.kind } })) });
+        announce("Your subscription link is ready.");
+      } }, "Create subscription link"));
+      return;
+    }
+    clear(li, name, " ",
       h("a", { href: f.webcal, class: "feed-link" }, "Subscribe in your calendar app"), " ",
       h("input", { class: "feed-url", readonly: true, value: f.url, "aria-label": `Subscription URL: ${f.name || f.kind}`,
         onfocus: (e) => e.currentTarget.select() }), " ",
