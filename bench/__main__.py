@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark part and print one table of figures.
 
-    python -m bench [--only sql,http,live,outbox,scale]
+    python -m bench [--only sql,http,live,outbox,scale,webhooks]
 
 Each part is a module bench/<part>.py with `run(ctx) -> list[(scenario, figure, target)]`.
 Figures come from one run on this machine; compare ratios within a run, not across machines.
@@ -16,7 +16,7 @@ import traceback
 
 from bench.harness import Row, cleanup, make_context
 
-PARTS = ["sql", "http", "live", "outbox", "scale"]
+PARTS = ["sql", "http", "live", "outbox", "scale", "webhooks"]
 
 
 def print_table(rows: list[Row]) -> None:

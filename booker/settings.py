@@ -122,6 +122,16 @@ class Settings:
     def listen_url(self) -> str | None:
         """Where LISTEN connections go: BOOKER_LISTEN_DATABASE_URL, else DATABASE_URL."""
         return self.listen_database_url or self.database_url
+    # Webhooks, calendar feeds and the embeddable widget (issue 16; docs/operations.md "Webhooks").
+    webhook_timeout: float = 10.0  # seconds one webhook request may take, connection to answer
+    webhook_allow_private: bool | None = None  # may webhooks reach private addresses? None: not in production
+    frame_ancestors: tuple[str, ...] = ()  # origins that may frame the widget (/embed/...); () = none
+
+    @property
+    def webhook_private_allowed(self) -> bool:
+        if self.webhook_allow_private is None:
+            return self.environment != "production"
+        return self.webhook_allow_private
 
     @property
     def development(self) -> bool:
@@ -161,6 +171,9 @@ NAMES = {
     "BOOKER_READ_DATABASE_URL": "read_database_url",
     "BOOKER_LISTEN_DATABASE_URL": "listen_database_url",
     "BOOKER_REPLICA_MAX_LAG": "replica_max_lag",
+    "BOOKER_WEBHOOK_TIMEOUT": "webhook_timeout",
+    "BOOKER_WEBHOOK_ALLOW_PRIVATE": "webhook_allow_private",
+    "BOOKER_FRAME_ANCESTORS": "frame_ancestors",
 }
 # BOOKER_* variables that are not settings of the services: read by scripts/ and tests/.
 # Any other BOOKER_* variable is refused at start-up (a misspelt setting must not be ignored).
@@ -267,6 +280,24 @@ def _limits(env: Mapping[str, str], values: dict[str, object], problems: list[st
             values[attr] = value
 
 
+FRAME_SOURCE = re.compile(r"^(\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$")
+
+
+def _hooks(env: Mapping[str, str], values: dict[str, object], problems: list[str]) -> None:
+    """Webhooks and the embeddable widget (issue 16)."""
+    value = _number(env, "BOOKER_WEBHOOK_TIMEOUT", 0.5, 120, problems, float)
+    if value is not None:
+        values["webhook_timeout"] = value
+    if "BOOKER_WEBHOOK_ALLOW_PRIVATE" in env:
+        values["webhook_allow_private"] = _bool("BOOKER_WEBHOOK_ALLOW_PRIVATE",
+                                                env["BOOKER_WEBHOOK_ALLOW_PRIVATE"], problems)
+    sources = env.get("BOOKER_FRAME_ANCESTORS", "").split()
+    if bad := [s for s in sources if not FRAME_SOURCE.match(s)]:
+        problems.append(f"BOOKER_FRAME_ANCESTORS: {bad[0]!r} is not an origin (https://shop.example), "
+                        "'self' or *")
+    values["frame_ancestors"] = tuple(sources)
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate settings; raises SettingsError listing every problem."""
     env = os.environ if env is None else env
@@ -370,6 +401,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             problems.append(f"BOOKER_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         values["log_level"] = env["BOOKER_LOG_LEVEL"].lower()
     _limits(env, values, problems)
+    _hooks(env, values, problems)
 
     if problems:
         raise SettingsError(problems)

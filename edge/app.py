@@ -17,12 +17,14 @@ from edge.handlers import (
     auth,
     bookings,
     changes,
+    feeds,
     mail,
     me,
     provider,
     services,
     system,
     waitlist,
+    webhooks,
 )
 from edge.http import MAX_BODY
 from edge.limits import HASH_GATE, HashGate
@@ -120,6 +122,22 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", f"{API}/admin/waitlist/{{id}}/move", waitlist.admin_move),
     ("DELETE", f"{API}/admin/waitlist/{{id}}", waitlist.admin_remove),
     ("PUT", f"{API}/admin/services/{{id}}/waitlist", waitlist.admin_offer_minutes),
+]
+
+# Webhooks and calendar feeds (issue 16)
+ROUTES += [
+    ("GET", f"{API}/admin/webhook-events", webhooks.event_types),
+    ("GET", f"{API}/admin/webhooks", webhooks.list_endpoints),
+    ("POST", f"{API}/admin/webhooks", webhooks.create_endpoint),
+    ("PATCH", f"{API}/admin/webhooks/{{id}}", webhooks.update_endpoint),
+    ("DELETE", f"{API}/admin/webhooks/{{id}}", webhooks.delete_endpoint),
+    ("GET", f"{API}/admin/webhooks/{{id}}/deliveries", webhooks.list_deliveries),
+    ("POST", f"{API}/admin/webhook-deliveries/{{id}}/redeliver", webhooks.redeliver),
+    ("GET", f"{API}/me/calendar-feeds", feeds.my_feeds),
+    ("POST", f"{API}/me/calendar-feeds/rotate", feeds.rotate_my_feed),
+    ("GET", f"{API}/admin/resources/{{id}}/calendar-feed", feeds.resource_feed),
+    ("POST", f"{API}/admin/resources/{{id}}/calendar-feed/rotate", feeds.rotate_resource_feed),
+    ("GET", "/calendar/{token}.ics", feeds.ics),
 ]
 
 

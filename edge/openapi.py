@@ -599,6 +599,84 @@ PATHS.update({
         body=obj({"waitlist_offer_minutes": {"type": "integer", "minimum": 5, "maximum": 10080}},
                  ["waitlist_offer_minutes"]), params=[p("id", UUID)], auth="admin", tags=ADM)},
 })
+# -- webhooks and calendar feeds (issue 16) ------------------------------------------------------
+WEBHOOK_EVENTS = ["booking.created", "booking.confirmed", "booking.declined", "booking.cancelled",
+                  "booking.rescheduled", "waitlist.offer"]
+SCHEMAS.update({
+    "WebhookEndpoint": obj({
+        "id": UUID, "url": {"type": "string", "format": "uri", "maxLength": 2000},
+        "events": {"type": "array", "items": {"enum": WEBHOOK_EVENTS}, "minItems": 1},
+        "description": {"type": "string", "maxLength": 500}, "active": BOOL,
+        "max_attempts": {"type": "integer", "minimum": 1, "maximum": 20},
+        "secret": {"type": "string", "minLength": 16, "maxLength": 200,
+                   "description": "write; read only in the answer that created or replaced it"},
+        "secret_hint": STR, "disabled_at": nullable(TIME), "disabled_reason": nullable(STR),
+        "created_at": TIME, "updated_at": TIME,
+        "deliveries": obj({"pending": INT, "delivered": INT, "failed": INT})}),
+    "WebhookDelivery": obj({
+        "id": INT, "event": {"enum": WEBHOOK_EVENTS}, "event_id": UUID, "booking_id": UUID, "reference": STR,
+        "status": {"enum": ["pending", "sending", "delivered", "failed"]}, "attempts": INT, "max_attempts": INT,
+        "next_attempt_at": TIME, "last_status": nullable(INT), "last_error": nullable(STR),
+        "redelivery_of": nullable(INT), "created_at": TIME, "delivered_at": nullable(TIME),
+        "log": {"type": "array", "items": obj({"attempt": INT, "at": TIME, "status_code": nullable(INT),
+                                                "error": nullable(STR), "duration_ms": nullable(INT)})}}),
+    "CalendarFeed": obj({"kind": {"enum": ["member", "provider", "resource"]}, "subject_id": UUID, "name": STR,
+                         "token": nullable(STR), "url": nullable(STR), "webcal": nullable(STR)},
+                        ["token", "url", "webcal"]),
+})
+WEBHOOK = [p("id", UUID)]
+PATHS.update({
+    f"{API}/admin/webhook-events": {"get": op(
+        "The event types a webhook may subscribe to", _ok(200, obj({"data": {"type": "array", "items": STR}})),
+        (401, 403), auth="admin", tags=ADM)},
+    f"{API}/admin/webhooks": {
+        "get": op("Webhook endpoints with delivery counts",
+                  _ok(200, obj({"data": {"type": "array", "items": ref("WebhookEndpoint")}})), (401, 403),
+                  auth="admin", tags=ADM),
+        "post": op("Register a webhook endpoint (url, events; the secret is generated unless given, and "
+                   "shown in this answer only). Deliveries are POSTs signed with Booker-Signature: see "
+                   "docs/http-api.md", _ok(201, ref("WebhookEndpoint"), "Created"), (401, 403),
+                   body=ref("WebhookEndpoint"), auth="admin", tags=ADM),
+    },
+    f"{API}/admin/webhooks/{{id}}": {
+        "patch": op("Change an endpoint; active=true re-enables one disabled after failing",
+                    _ok(200, ref("WebhookEndpoint")), (401, 403, 404), body=ref("WebhookEndpoint"),
+                    params=WEBHOOK, auth="admin", tags=ADM),
+        "delete": op("Delete an endpoint and its delivery log", NO_CONTENT, (401, 403, 404), params=WEBHOOK,
+                     auth="admin", tags=ADM),
+    },
+    f"{API}/admin/webhooks/{{id}}/deliveries": {"get": op(
+        "An endpoint's delivery log, newest first, each with its attempts and response codes",
+        _ok(200, page_of("WebhookDelivery")), (401, 403, 404, 422),
+        params=[*WEBHOOK, q("status", {"enum": ["pending", "sending", "delivered", "failed"]}), *ADMIN_PAGE],
+        auth="admin", tags=ADM)},
+    f"{API}/admin/webhook-deliveries/{{id}}/redeliver": {"post": op(
+        "Send a delivery again (same event id and body); 409 while its endpoint is disabled",
+        _ok(201, ref("WebhookDelivery"), "Created"), (401, 403, 404, 409),
+        params=[p("id", {"type": "integer", "minimum": 1})], auth="admin", tags=ADM)},
+    f"{API}/me/calendar-feeds": {"get": op(
+        "My calendar subscription URLs (my bookings; the bookings of the resources I own); null until made",
+        _ok(200, obj({"data": {"type": "array", "items": ref("CalendarFeed")}})), (401,), auth="required",
+        tags=A)},
+    f"{API}/me/calendar-feeds/rotate": {"post": op(
+        "Make or replace one of my feed URLs: the old one stops working", _ok(200, ref("CalendarFeed")), (401,),
+        body=obj({"kind": {"enum": ["member", "provider"]}}, ["kind"]), auth="required", tags=A)},
+    f"{API}/admin/resources/{{id}}/calendar-feed": {"get": op(
+        "The calendar subscription URL of a resource (null until made)", _ok(200, ref("CalendarFeed")),
+        (401, 403, 404),
+        params=[p("id", UUID)], auth="admin", tags=ADM)},
+    f"{API}/admin/resources/{{id}}/calendar-feed/rotate": {"post": op(
+        "Make or replace a resource's feed URL: the old one stops working", _ok(200, ref("CalendarFeed")),
+        (401, 403, 404), params=[p("id", UUID)], auth="admin", tags=ADM)},
+    "/calendar/{token}.ics": {"get": {
+        "summary": "A calendar subscription (text/calendar): the token is the credential. VEVENTs with "
+                   "UID <booking id>@booker and SEQUENCE as in the emailed invitations; cancelled bookings "
+                   "as STATUS:CANCELLED for 30 days. ETag; If-None-Match answers 304",
+        "tags": list(SYS), "security": [],
+        "parameters": [p("token"), {"name": "If-None-Match", "in": "header", "required": False, "schema": STR}],
+        "responses": {"200": {"description": "OK", "content": {"text/calendar": {"schema": STR}}},
+                      "304": {"description": "Not modified"}, "404": _problem(404)}}},
+})
 
 # /ready answers its own JSON with 503, naming what is missing.
 PATHS["/ready"]["get"]["responses"]["503"] = {"description": "not ready", "content": {J: {"schema": ref("Health")}}}

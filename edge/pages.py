@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from booker.settings import Settings
 from edge.db import SETTINGS
 
 STATIC = Path(__file__).parent / "static"
@@ -92,7 +93,47 @@ def _page(title: str, module: str) -> Handler:
     return handler
 
 
+# -- the embeddable booking widget (issue 16) -------------------------------------------------
+# /embed/<slug> is the booking page of one service without the site's frame, made to be
+# framed by the sites BOOKER_FRAME_ANCESTORS lists (CSP frame-ancestors; unset: any site in
+# development, none elsewhere); /embed.js is the snippet other sites load, which inserts
+# that frame and sizes it to its content (postMessage "booker:resize").
+EMBED_SHELL = SHELL.replace('<html lang="en">', '<html lang="en" class="embedded">')
+
+
+def frame_ancestors(settings: Settings) -> str:
+    if settings.frame_ancestors:
+        return " ".join(settings.frame_ancestors)
+    return "*" if settings.development else "'none'"
+
+
+def _embed_page(request: web.Request) -> web.StreamResponse:
+    csp = _csp(request).replace("frame-ancestors 'none'",
+                                f"frame-ancestors {frame_ancestors(request.app[SETTINGS])}")
+    return web.Response(text=EMBED_SHELL.format(title="Book", module="embed"), headers={
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cache-Control": "no-cache",
+    })
+
+
+async def embed_page(request: web.Request) -> web.StreamResponse:
+    return _embed_page(request)
+
+
+async def embed_script(request: web.Request) -> web.StreamResponse:
+    return web.Response(body=(STATIC / "embed.js").read_bytes(), headers={
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": "public, max-age=300",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    })
+
+
 def setup_pages(app: web.Application) -> None:
     for path, (title, module) in PAGES.items():
         app.router.add_get(path, _page(title, module), name=f"page:{module}")
+    app.router.add_get("/embed/{slug:[a-z0-9][a-z0-9-]{0,62}}", embed_page, name="page:embed")
+    app.router.add_get("/embed.js", embed_script, name="embed-script")
     app.router.add_static("/static/", STATIC, name="static")

@@ -123,3 +123,41 @@ def build_ics(
         )
     cal.add_component(event)
     return method, cal.to_ical()
+
+
+# -- subscription feeds (issue 16) -----------------------------------------------------------
+
+FEED_STATUS = {"pending": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED",
+               "declined": "CANCELLED"}
+
+
+def build_feed(name: str, events: list[dict[str, Any]], *, now: dt.datetime | None = None) -> bytes:
+    """A calendar subscription (.ics, no METHOD: a published calendar, RFC 5545) of the
+    events api.calendar_feed lists, by the invitations' rules: UID `<booking id>@booker`,
+    SEQUENCE the booking's version, STATUS TENTATIVE / CONFIRMED / CANCELLED, times in UTC,
+    the same SUMMARY and LOCATION. A client that has the emailed invitation sees the
+    same event, updated when the SEQUENCE is higher."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("refresh-interval", dt.timedelta(minutes=15), parameters={"VALUE": "DURATION"})
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    for e in events:
+        event = Event()
+        event.add("uid", uid_for(e["id"]))
+        event.add("sequence", int(e.get("sequence") or 0))
+        event.add("dtstamp", stamp)
+        event.add("last-modified", parse_instant(e["updated_at"]).replace(microsecond=0))
+        event.add("dtstart", parse_instant(e["starts_at"]))
+        event.add("dtend", parse_instant(e["ends_at"]))
+        event.add("summary", f"{e['service_name']} ({e['reference']})")
+        if e.get("location"):
+            event.add("location", e["location"])
+        if e.get("attendee_name"):
+            seats = e.get("seats") or 1
+            event.add("description", f"{e['attendee_name']}, {seats} seat(s), {e['resource_name']}")
+        event.add("status", FEED_STATUS.get(e["status"], "CONFIRMED"))
+        cal.add_component(event)
+    return bytes(cal.to_ical())

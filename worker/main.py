@@ -301,9 +301,19 @@ class _SentMarks:
 
 async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> int:
     worker = Worker(database_url, settings, config)
+    # Webhook deliveries (issue 16): their own outbox and loop, stopped with the worker.
+    from worker.webhooks import HookConfig, HookWorker
+
+    hooks = HookWorker(database_url, settings, HookConfig(worker_id=f"{config.worker_id}:hooks"))
+    hooks_task = asyncio.create_task(hooks.run(), name="booker-webhooks")
+
+    def stop() -> None:
+        worker.stop()
+        hooks.stop()
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, worker.stop)
+        loop.add_signal_handler(sig, stop)
     log.info(
         "worker %s: SMTP %s:%s, concurrency %d",
         config.worker_id,
@@ -311,8 +321,13 @@ async def serve(database_url: str, settings: Settings, config: WorkerConfig) -> 
         settings.smtp_port,
         config.concurrency,
     )
-    await worker.run()
-    log.info("worker %s stopped after sending %d message(s)", config.worker_id, worker.sent)
+    try:
+        await worker.run()
+    finally:
+        hooks.stop()
+        await hooks_task
+    log.info("worker %s stopped after sending %d message(s) and %d webhook(s)",
+             config.worker_id, worker.sent, hooks.delivered)
     return 0
 
 

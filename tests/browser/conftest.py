@@ -25,8 +25,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 class LiveEdge:
     """The edge app served by aiohttp on 127.0.0.1 in a thread with its own event loop."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, **settings: object) -> None:
         self.database_url = database_url
+        self.settings = settings  # Settings fields to override (e.g. frame_ancestors)
         self.loop = asyncio.new_event_loop()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -39,7 +40,8 @@ class LiveEdge:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        settings = Settings(environment="test", secret=SECRET, db_pool_size=4, public_url="http://127.0.0.1")
+        settings = Settings(**{"environment": "test", "secret": SECRET, "db_pool_size": 4,  # type: ignore[arg-type]
+                               "public_url": "http://127.0.0.1", **self.settings})
         runner = web.AppRunner(create_app(settings, database_url=self.database_url), shutdown_timeout=0.2)
         try:
             self.loop.run_until_complete(runner.setup())

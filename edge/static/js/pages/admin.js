@@ -9,6 +9,7 @@ import { notificationsPanel } from "./admin-notifications.js";
 import { resourcesPanel } from "./admin-resources.js";
 import { servicesPanel } from "./admin-services.js";
 import { waitlistPanel } from "./admin-waitlist.js";
+import { webhooksPanel } from "./admin-webhooks.js";
 import { $, $$, clear, h, spinner } from "../ui.js";
 
 const main = $("#main");
@@ -20,6 +21,7 @@ const TABS = [
   ["audit", "Audit trail"],
   ["mail", "Mail"],
   ["waitlist", "Waitlist"],
+  ["integrations", "Integrations"],
 ];
 
 // ---------------------------------------------------------------- tabs
@@ -27,6 +29,7 @@ const TABS = [
 const PANELS = { resources: resourcesPanel, services: servicesPanel, bookings: bookingsPanel,
   notifications: notificationsPanel, audit: auditPanel, mail: mailPanel };
 PANELS.waitlist = waitlistPanel;
+PANELS.integrations = webhooksPanel; // webhooks, embed snippets, resource calendar feeds (issue 16)
 
 async function showTab(name, arg) {
   for (const t of $$('[role="tab"]')) {

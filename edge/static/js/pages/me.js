@@ -2,6 +2,7 @@
 import { api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
 import { chosenZone, zoneName } from "../time.js";
+import { calendarFeedsSection } from "./me-feeds.js";
 import { $, announce, clear, confirmDialog, formatDateTime, h, money, statusLabel } from "../ui.js";
 
 const main = $("#main");
@@ -114,6 +115,7 @@ async function start() {
     }
   };
   await reload();
+  main.append(await calendarFeedsSection()); // issue 16: .ics subscriptions
 }
 
 start();
