@@ -50,4 +50,5 @@ ALTER TABLE booking.notification_log
     ADD CONSTRAINT notification_log_kind_check CHECK (kind IN (
         'customer_confirmed', 'customer_pending', 'customer_approved', 'customer_declined',
         'customer_rescheduled', 'customer_cancelled', 'provider_new', 'provider_rescheduled',
-        'provider_cancelled', 'waitlist_offer'));
+        'provider_cancelled', 'customer_reminder', 'account_password_reset', 'account_verify_email',
+        'waitlist_offer'));
