@@ -65,7 +65,7 @@ SELECT throws_ok($$SELECT api.verify_email('h-v2')$$, 'RB422', NULL,
 
 -- profile and password change
 SELECT is(api.update_profile('00000000-0000-0000-0000-0000000000a4', '{"name": " Otto ", "time_zone": "Europe/Berlin"}')
-          - 'created_at' - 'id', '{"name": "Otto", "time_zone": "Europe/Berlin", "email": "other@test.example",
+          - 'created_at' - 'id' - 'provider', '{"name": "Otto", "time_zone": "Europe/Berlin", "email": "other@test.example",
           "role": "member", "email_verified": true}'::jsonb, 'update_profile: name and zone');
 SELECT is((pg_temp.err($$SELECT api.update_profile('00000000-0000-0000-0000-0000000000a4', '{"time_zone": "Mars/Base"}')$$))
           #>> '{detail,errors,time_zone}', 'is not a known time zone (e.g. Europe/Berlin)', 'update_profile: unknown zone');

@@ -55,8 +55,8 @@ BEGIN
     PERFORM internal.validate_slot_request(v_service, p_starts_at, p_seats);
 
     SELECT array_agg(c.resource_id) INTO v_ids
-      FROM internal.slot_candidates(v_service, p_starts_at, p_starts_at + interval '1 microsecond', false) c
-     WHERE c.starts_at = p_starts_at AND c.state = 'available' AND c.capacity >= p_seats;
+      FROM internal.slot_candidates(v_service, p_starts_at, p_starts_at + interval '1 microsecond') c
+     WHERE c.starts_at = p_starts_at AND c.state IN ('available', 'booked') AND c.capacity >= p_seats;  -- open then, full or not
     IF v_ids IS NULL THEN
         PERFORM internal.fail_invalid('starts_at', 'is not a time this service can be booked at');
     END IF;

@@ -79,8 +79,9 @@ BEGIN
         -- The resource must be open then (rules, closures, the event's window, max advance).
         IF NOT EXISTS (
             SELECT 1 FROM internal.slot_candidates(v_service, v_entry.starts_at,
-                                                   v_entry.starts_at + interval '1 microsecond', false) c
-             WHERE c.resource_id = p_resource AND c.starts_at = v_entry.starts_at AND c.state = 'available'
+                                                   v_entry.starts_at + interval '1 microsecond') c
+             WHERE c.resource_id = p_resource AND c.starts_at = v_entry.starts_at
+               AND c.state IN ('available', 'booked')  -- open then (its seats are offer_seats' business)
         ) THEN
             v_full := v_full || v_slot;
             CONTINUE;
