@@ -265,7 +265,7 @@ HOSTILE_QUERY = ["", " ", "-1", "0", "99999999999999999999999", "1e999", "NaN", 
 
 
 REQUIRED_QUERY = {"service": "consultation", "from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z",
-                  "since": "0"}
+                  "since": "0", "token": "not-a-token"}
 
 
 async def test_every_query_parameter_survives_hostile_values(client: TestClient[Any, Any],

@@ -213,10 +213,10 @@ async def test_edge_and_worker_work_behind_pgbouncer_in_transaction_mode(
     worker = make_worker(topology.pooler_url, sink.port, batch_size=5)
     worker.listen_url = topology.primary_url
     async with running(worker):
-        await eventually(lambda: len(sink.handler.received) >= 13, within=20,
-                         what="the confirmations and the cancellation")
-    refs = {b["reference"] for b in booked}
-    assert all(any(r in m.raw.decode(errors="replace") for m in sink.handler.received) for r in refs)
+        refs = {b["reference"] for b in booked}
+        await eventually(lambda: len(sink.handler.received) >= 13 and all(
+            any(r in m.raw.decode(errors="replace") for m in sink.handler.received) for r in refs),
+            within=20, what="the confirmations and the cancellation")
 
 
 def test_listen_through_a_transaction_pooler_is_refused_at_start_up(topology: Topology) -> None:

@@ -11,7 +11,7 @@ BEGIN
     FOR v_key IN SELECT jsonb_object_keys(p_fields) LOOP
         BEGIN
             PERFORM jsonb_populate_record(p_row, jsonb_build_object(v_key, p_fields -> v_key));
-        EXCEPTION WHEN data_exception THEN
+        EXCEPTION WHEN data_exception OR program_limit_exceeded THEN  -- e.g. [[[[[[[1]]]]]]] for an array column
             SELECT format_type(a.atttypid, a.atttypmod) INTO v_type
               FROM pg_attribute a JOIN pg_type t ON t.typrelid = a.attrelid
              WHERE t.oid = pg_typeof(p_row) AND a.attname = v_key;
