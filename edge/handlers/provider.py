@@ -13,12 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from psycopg.types.json import Jsonb
 
 from edge import db
 from edge.auth import require_user
-from edge.handlers.admin import parse_rules
-from edge.http import Fields, json_response, page_params, path_uuid, read_json
+from edge.handlers import admin
+from edge.http import Fields, json_response, page_params, read_json
 
 STATUSES_MAX = 100
 
@@ -51,43 +50,23 @@ async def resources(request: web.Request) -> web.Response:
 
 
 async def get_rules(request: web.Request) -> web.Response:
-    principal = await require_user(request)
-    return json_response(await _call(request, "SELECT api.availability_rules(%s, %s) AS v",
-                                     (principal.id, path_uuid(request, what="resource"))))
+    return await admin.rules_of(request, (await require_user(request)).id)
 
 
 async def put_rules(request: web.Request) -> web.Response:
-    principal = await require_user(request)
-    resource_id = path_uuid(request, what="resource")
-    rules = parse_rules(await read_json(request))
-    return json_response(await _call(request, "SELECT api.replace_availability_rules(%s, %s, %s) AS v",
-                                     (principal.id, resource_id, Jsonb(rules))))
+    return await admin.replace_rules(request, (await require_user(request)).id)
 
 
 async def list_closures(request: web.Request) -> web.Response:
-    principal = await require_user(request)
-    return json_response({"data": await _call(request, "SELECT api.resource_closures(%s, %s) AS v",
-                                              (principal.id, path_uuid(request, what="resource")))})
+    return await admin.closures_of(request, (await require_user(request)).id)
 
 
 async def create_closure(request: web.Request) -> web.Response:
-    principal = await require_user(request)
-    resource_id = path_uuid(request, what="resource")
-    f = Fields(await read_json(request))
-    start = f.instant("starts_at", required=True)
-    end = f.instant("ends_at", required=True)
-    reason = f.text("reason", max_len=500) or ""
-    f.check()
-    return json_response(await _call(request, "SELECT api.create_closure(%s, %s, %s, %s, %s) AS v",
-                                     (principal.id, resource_id, start, end, reason)), status=201)
+    return await admin.add_closure(request, (await require_user(request)).id)
 
 
 async def delete_closure(request: web.Request) -> web.Response:
-    principal = await require_user(request)
-    resource_id = path_uuid(request, what="resource")
-    closure_id = path_uuid(request, "closure", what="closure")
-    await db.query(request, "SELECT api.delete_closure(%s, %s, %s)", (principal.id, resource_id, closure_id))
-    return web.Response(status=204)
+    return await admin.remove_closure(request, (await require_user(request)).id)
 
 
 # -- the email links --------------------------------------------------------------------------------
