@@ -23,6 +23,11 @@ def login(page: Page, email: str, password: str, next_path: str = "/me") -> None
 
 def open_calendar(page: Page, slug: str) -> None:
     page.goto(f"/book/{slug}")
+    calendar_ready(page)
+
+
+def calendar_ready(page: Page) -> None:
+    """The booking page shown is live and its grid has a free slot."""
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
     page.locator(FREE_CELL).first.wait_for()
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from booker import demo
 from tests.browser.conftest import Pages
-from tests.browser.helpers import book_open_dialog, first_free, login, open_calendar
+from tests.browser.helpers import book_open_dialog, calendar_ready, first_free, login, open_calendar
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def test_member_signs_up_books_sees_it_and_cancels(pages: Pages, demo_url: str) 
     page.wait_for_url("**/book/meeting-room")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    open_calendar(page, "meeting-room")
+    calendar_ready(page)  # where sign-up led: no second navigation to race the first
     first_free(page).click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_label("Your name")).to_have_count(0)  # signed in: no guest fields
