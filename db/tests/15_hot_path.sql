@@ -5,7 +5,7 @@
 -- grid says so. Checked at every quarter hour of days with odd rules, a 45-minute step,
 -- validity dates, closures and both DST transitions, and for one-off events.
 BEGIN;
-SELECT plan(12);
+SELECT plan(20);
 \ir fixtures.psql
 
 -- A Berlin desk open at odd hours (over the spring-forward night of 2038-03-28, a Sunday),
@@ -107,6 +107,44 @@ SELECT is(pg_temp.try_book('gala2', '2038-09-01 18:00Z', '00000000-0000-0000-000
 SELECT is(pg_temp.grid('gala2', '2038-09-01 18:00Z', '00000000-0000-0000-0000-0000000000e4'), 'not open', '... as the grid says');
 SELECT is(pg_temp.try_book('gala2', '2038-09-01 19:00Z'), 'RB422 starts_at: this event starts at 2038-09-01 18:00:00+00',
           'a one-off event has no other start');
+
+-- The refusal's cheap proof (internal.allocate_seats): bookings of exactly the requested
+-- blocked range hold the sum of their seats, so a full session is refused without building
+-- the union of its seats; a lapsed hold does not count, and bookings of other ranges are
+-- left to the full scan (the bound only ever proves "too few", never "enough").
+INSERT INTO booking.resources (id, slug, name, kind, capacity, timezone) VALUES
+    ('00000000-0000-0000-0000-0000000000e5', 'trio', 'Trio', 'venue', 3, 'UTC'),
+    ('00000000-0000-0000-0000-0000000000e6', 'duo', 'Duo', 'venue', 2, 'UTC');
+INSERT INTO booking.services (slug, name, duration_minutes, slot_step_minutes, max_advance_days, fixed_window,
+                              max_seats_per_booking) VALUES
+    ('trio-night', 'Trio night', 120, 120, 5000, '[2038-10-01 18:00Z, 2038-10-01 20:00Z)', 3),
+    ('duo-early', 'Duo early', 120, 120, 5000, '[2038-10-02 18:00Z, 2038-10-02 20:00Z)', 2),
+    ('duo-late', 'Duo late', 120, 120, 5000, '[2038-10-02 19:00Z, 2038-10-02 21:00Z)', 2),
+    ('duo-after', 'Duo after', 120, 120, 5000, '[2038-10-02 20:00Z, 2038-10-02 22:00Z)', 2);
+INSERT INTO booking.service_resources
+SELECT s.id, r.id FROM booking.services s, booking.resources r
+ WHERE (s.slug = 'trio-night' AND r.slug = 'trio') OR (s.slug LIKE 'duo-%' AND r.slug = 'duo');
+CREATE TEMP TABLE trio_hold ON COMMIT DROP AS
+SELECT b.id FROM api.book_slot('trio-night', '2038-10-01 18:00Z', '{"name": "Ty", "email": "ty@example.com"}', p_seats => 2) x,
+                 api.hold_slot('trio-night', '2038-10-01 18:00Z') b;
+SELECT is(internal.allocate_seats('00000000-0000-0000-0000-0000000000e5', '[2038-10-01 18:00Z, 2038-10-01 20:00Z)', 1, 3),
+          NULL, 'a full session (two seats booked, one held) has no seat to give');
+SELECT is(pg_temp.try_book('trio-night', '2038-10-01 18:00Z'), 'RB409 slot 2038-10-01 18:00:00+00 is no longer available',
+          '... and book_slot refuses');
+UPDATE booking.bookings SET hold_expires_at = now() - interval '1 second' WHERE id = (SELECT id FROM trio_hold);
+SELECT is(internal.allocate_seats('00000000-0000-0000-0000-0000000000e5', '[2038-10-01 18:00Z, 2038-10-01 20:00Z)', 1, 3),
+          '{[3,4)}'::int4multirange, 'the seat of a lapsed hold is free: the bound does not count it');
+SELECT is((SELECT b.seats FROM api.book_slot('duo-early', '2038-10-02 18:00Z', '{"name": "Di", "email": "di@example.com"}') b),
+          '{[1,2)}'::int4multirange, 'duo: the early session takes seat 1');
+SELECT is((SELECT b.seats FROM api.book_slot('duo-after', '2038-10-02 20:00Z', '{"name": "Da", "email": "da@example.com"}') b),
+          '{[1,2)}'::int4multirange, 'duo: the after session, which does not overlap the early one, takes seat 1 too');
+SELECT is(internal.allocate_seats('00000000-0000-0000-0000-0000000000e6', '[2038-10-02 19:00Z, 2038-10-02 21:00Z)', 1, 2),
+          '{[2,3)}'::int4multirange,
+          'the late session overlaps both (two seat-bookings) yet has seat 2: only its own range counts in the bound');
+SELECT is((SELECT b.seats FROM api.book_slot('duo-late', '2038-10-02 19:00Z', '{"name": "Do", "email": "do@example.com"}') b),
+          '{[2,3)}'::int4multirange, '... which the late booking gets');
+SELECT is(internal.allocate_seats('00000000-0000-0000-0000-0000000000e6', '[2038-10-02 19:00Z, 2038-10-02 21:00Z)', 1, 2),
+          NULL, 'now the late session is full by the scan (its own range holds only one of its two seats)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -12,9 +12,24 @@ CREATE FUNCTION internal.allocate_seats(
     LANGUAGE plpgsql VOLATILE
     AS $$
 DECLARE
-    v_free int4multirange := internal.free_seats(p_resource, p_blocked, p_capacity, p_ignore);
+    v_free int4multirange;
     v_start integer := CASE WHEN p_spread THEN 1 + floor(random() * p_capacity)::integer ELSE 1 END;
 BEGIN
+    -- The cheap proof first (a sold-out session answers each refusal with it): bookings of
+    -- exactly this blocked range overlap each other, so the exclusion constraint keeps their
+    -- seats apart and they hold the sum of their seat counts for the whole range. When that
+    -- leaves fewer than p_count, so does the union below; it is only a lower bound of what
+    -- is taken (bookings of other ranges are not counted), so it never refuses wrongly.
+    IF p_capacity - (SELECT coalesce(sum(b.seat_count), 0)
+                       FROM booking.bookings b
+                      WHERE b.resource_id = p_resource
+                        AND b.status IN ('held', 'pending', 'confirmed')
+                        AND b.blocked = p_blocked
+                        AND NOT (b.status = 'held' AND b.hold_expires_at <= now())
+                        AND b.id IS DISTINCT FROM p_ignore) < p_count THEN
+        RETURN NULL;
+    END IF;
+    v_free := internal.free_seats(p_resource, p_blocked, p_capacity, p_ignore);
     IF booking.multirange_size(v_free) < p_count THEN
         RETURN NULL;
     END IF;
