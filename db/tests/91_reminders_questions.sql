@@ -1,7 +1,7 @@
 -- Issue 14: reminders are scheduled outbox rows (not due before their time, gone when the
 -- booking is cancelled, moved with it), and booking questions are checked by book_slot.
 BEGIN;
-SELECT plan(28);
+SELECT plan(30);
 \ir fixtures.psql
 
 -- reminders
@@ -35,6 +35,22 @@ SELECT is((SELECT count(*)::int FROM booking.notification_log
 SELECT is((SELECT count(*)::int FROM booking.notification_log
             WHERE booking_id = pg_temp.bid('r1') AND kind = 'customer_reminder' AND status = 'sending'), 1,
           'reminders: the one already being sent is left to its worker');
+-- a reminder that comes due after its booking started (the workers were down) is dropped
+INSERT INTO saved SELECT 'r5', b.id FROM api.book_slot('consult', '2038-06-09 10:00+00', '{"name": "Late", "email": "late@test.example"}') b;
+UPDATE booking.notification_log SET next_attempt_at = now() - interval '1 second'
+ WHERE booking_id = pg_temp.bid('r5') AND kind = 'customer_reminder';
+SET LOCAL session_replication_role = replica;  -- time passes: the booking has started (no triggers)
+UPDATE booking.bookings SET starts_at = date_trunc('hour', now()) - interval '1 hour',
+                            ends_at = date_trunc('hour', now()) + interval '1 hour',
+                            blocked = tstzrange(date_trunc('hour', now()) - interval '1 hour', date_trunc('hour', now()) + interval '1 hour')
+ WHERE id = pg_temp.bid('r5');
+SET LOCAL session_replication_role = origin;
+SELECT is((SELECT count(*)::int FROM api.claim_notifications('w-test', 100)
+            WHERE booking_id = pg_temp.bid('r5') AND kind = 'customer_reminder'), 0,
+          'claim_notifications: a reminder due after its booking started is not sent');
+SELECT is((SELECT count(*)::int FROM booking.notification_log
+            WHERE booking_id = pg_temp.bid('r5') AND kind = 'customer_reminder'), 0,
+          'claim_notifications: ... it is dropped, like the reminders of a cancelled booking');
 UPDATE booking.services SET reminder_offsets = '{}' WHERE slug = 'duo';
 INSERT INTO saved SELECT 'r3', b.id FROM api.book_slot('duo', '2038-06-07 10:00+00', '{"name": "No", "email": "no@test.example"}') b;
 SELECT is((SELECT count(*)::int FROM booking.notification_log WHERE booking_id = pg_temp.bid('r3') AND kind = 'customer_reminder'), 0,

@@ -6,6 +6,8 @@
 -- due again when the short lease runs out (at most one duplicate email, with the same
 -- Message-ID). No transaction stays open while the worker talks to SMTP.
 -- Lapsed leases of rows that have used all their attempts become 'failed' instead.
+-- A reminder that comes due only once its booking has started (the workers were down or
+-- far behind) is dropped, never sent late, as a cancelled booking's reminders are.
 CREATE FUNCTION api.claim_notifications(
     p_worker text,
     p_limit integer DEFAULT 20,
@@ -15,6 +17,14 @@ CREATE FUNCTION api.claim_notifications(
     SET search_path = pg_catalog, booking
     AS $$
 BEGIN
+    DELETE FROM booking.notification_log n
+     USING booking.bookings b
+     WHERE n.id IN (SELECT id FROM booking.notification_log
+                     WHERE kind = 'customer_reminder' AND status IN ('pending', 'sending')
+                       AND next_attempt_at <= now()
+                       FOR UPDATE SKIP LOCKED)
+       AND b.id = n.booking_id AND b.starts_at <= now();
+
     UPDATE booking.notification_log n
        SET status = 'failed', locked_at = NULL, locked_by = NULL,
            last_error = format('lease of %s expired after attempt %s of %s (worker stopped?)',
