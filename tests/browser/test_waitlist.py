@@ -151,3 +151,42 @@ def test_a_member_joins_in_one_click_and_the_admin_reorders_the_line(pages: Page
         first = "SELECT name FROM booking.waitlist_entries WHERE status = 'waiting' ORDER BY position LIMIT 1"
         assert status(c, first) != "Early Bird"
     assert pages.errors == []
+
+
+def test_a_member_sees_the_waitlist_on_me_takes_the_offer_link_or_leaves(pages: Pages, demo_url: str) -> None:
+    """/me lists the member's places in line; when a seat is offered it says until when and
+    links to the offer page; "Leave" turns the offer down and the seat goes back to the line."""
+    with psycopg.connect(demo_url, autocommit=True) as c:
+        start = status(c, "SELECT lower(fixed_window) FROM booking.services WHERE slug = 'limited-concert'")
+        sold = [status(c, "SELECT id FROM api.book_slot('limited-concert', %s, %s::jsonb)", start,
+                       f'{{"name": "B", "email": "b{n}@example.com"}}') for n in range(2)]
+        c.execute("SELECT api.join_waitlist('limited-concert', %s, %s::jsonb)",
+                  (start, '{"name": "Early Bird", "email": "early@example.com"}'))
+        member = status(c, "SELECT id FROM booking.users WHERE email = %s", demo.MEMBER_EMAIL)
+        entry = status(c, "SELECT api.join_waitlist('limited-concert', %s, p_user => %s) ->> 'id'",
+                       start, member)
+
+    page = pages.new()
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/me")
+    mine = page.locator(f'#my-waitlist li[data-waitlist="{entry}"]')
+    expect(mine).to_contain_text("number 2 in line")
+    expect(mine.get_by_role("link", name="Book this seat")).to_have_count(0)
+
+    with psycopg.connect(demo_url, autocommit=True) as c:  # both seats free up: the line is offered them
+        for booking in sold:
+            c.execute("SELECT api.cancel_booking(%s, NULL)", (booking,))
+        hold = status(c, "SELECT offer_id FROM booking.waitlist_entries WHERE id = %s", entry)
+    page.reload()
+    expect(mine).to_contain_text("A seat is held for you until")
+    offer_link = mine.get_by_role("link", name="Book this seat")
+    expect(offer_link).to_have_attribute("href", f"/waitlist/offer/{hold}")
+
+    mine.get_by_role("button", name=re.compile("Leave the waitlist for")).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("goes to the next person in line")
+    dialog.get_by_role("button", name="Leave the waitlist").click()
+    expect(page.locator("#my-waitlist")).to_contain_text("You are not on any waitlist.")
+    with psycopg.connect(demo_url, autocommit=True) as c:
+        assert status(c, "SELECT status FROM booking.waitlist_entries WHERE id = %s", entry) == "declined"
+        assert status(c, "SELECT status::text FROM booking.bookings WHERE id = %s", hold) == "cancelled"
+    assert pages.errors == []

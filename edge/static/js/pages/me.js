@@ -1,8 +1,10 @@
-// "/me": my bookings, upcoming and past; cancel with a confirmation dialog.
+// "/me": my bookings, upcoming and past; cancel with a confirmation dialog; my waitlist
+// entries; calendar subscriptions.
 import { api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
 import { chosenZone, zoneName } from "../time.js";
 import { calendarFeedsSection } from "./me-feeds.js";
+import { waitlistSection } from "./me-waitlist.js";
 import { $, announce, clear, confirmDialog, formatDateTime, h, money, statusLabel } from "../ui.js";
 
 const main = $("#main");
@@ -115,6 +117,8 @@ async function start() {
     }
   };
   await reload();
+  const waitlist = await waitlistSection(zone); // issue 16: the member's places in line
+  if (waitlist) $("section[aria-labelledby=\"past-h\"]").before(waitlist);
   main.append(await calendarFeedsSection()); // issue 16: .ics subscriptions
 }
 
