@@ -3,8 +3,9 @@ booking can still be cancelled online. Kept apart from worker/render.py, which c
 
 * The attendee's messages (kinds `customer_*`) show times in the booker's zone, the one the
   booking page showed (`attendee_timezone` in the payload); the provider's show the
-  resource's zone (`timezone`). Payloads written before the zone was recorded have neither
-  difference: both fall back to `timezone`.
+  provider's zone (`provider_timezone`: the zone of the resource owner's profile, else the
+  resource's). Payloads written before a zone was recorded fall back to `timezone`, the
+  resource's.
 * "Manage or cancel this booking" is said only while cancelling online is open
   (`cancellable_until`, the start minus the service's cancellation cutoff); after that the
   link is "View this booking" and a row says cancelling is no longer possible online.
@@ -26,14 +27,15 @@ ACTIVE_KINDS = ("customer_confirmed", "customer_pending", "customer_approved", "
 
 def display_zone(kind: str, payload: dict[str, Any]) -> str:
     zone: str = payload["timezone"]
-    if kind.startswith("customer_"):
-        chosen = payload.get("attendee_timezone")
-        if isinstance(chosen, str) and chosen:
-            try:
-                ZoneInfo(chosen)
-            except (ValueError, KeyError):  # checked by the database; never a reason to fail a message
-                return zone
-            return chosen
+    # the booker's zone for the attendee, the provider's for the provider; others: the resource's
+    chosen = (payload.get("attendee_timezone") if kind.startswith("customer_")
+              else payload.get("provider_timezone") if kind.startswith("provider_") else None)
+    if isinstance(chosen, str) and chosen:
+        try:
+            ZoneInfo(chosen)
+        except (ValueError, KeyError):  # checked by the database; never a reason to fail a message
+            return zone
+        return chosen
     return zone
 
 

@@ -143,6 +143,24 @@ def test_provider_confirms_from_the_workspace(pages: Pages, demo_url: str) -> No
     assert not pages.errors, pages.errors
 
 
+def test_the_workspace_shows_times_in_the_providers_profile_zone(pages: Pages, demo_url: str) -> None:
+    """Cara's resource is in New York; with Los Angeles in her profile, the workspace shows
+    every time in Los Angeles time (the weekly hours stay the resource's, and say so)."""
+    booking = request_expert_call(demo_url)
+    with psycopg.connect(demo_url, autocommit=True) as c:
+        c.execute("UPDATE booking.users SET time_zone = 'America/Los_Angeles' WHERE email = %s", (CARA,))
+        starts_at = c.execute("SELECT starts_at FROM booking.bookings WHERE id = %s",
+                              (booking["id"],)).fetchone()[0]  # type: ignore[index]
+    los_angeles = starts_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    page = pages.new(width=1280, height=800, timezone="Europe/Berlin")
+    login(page, CARA, demo.PROVIDER_PASSWORD, next_path="/provider")
+    expect(page.locator("#main")).to_contain_text("Times in America/Los_Angeles")
+    item = page.locator(f'#requests [data-reference="{booking["reference"]}"]')
+    expect(item).to_contain_text(f"{los_angeles:%H:%M} \u2013")
+    expect(page.locator("#main")).to_contain_text("Weekly hours of Cara Chen (America/New_York)")
+    assert not pages.errors, pages.errors
+
+
 def test_member_and_other_providers_see_no_workspace(pages: Pages, demo_url: str) -> None:
     request_expert_call(demo_url)
     page = pages.new()

@@ -1,5 +1,6 @@
 """Issue 14 in the emails, through a real SMTP sink: the attendee's messages and invitation
-text show the booker's zone, the provider's the resource's; "Manage or cancel" is offered
+text show the booker's zone, the provider's the provider's (her profile's, else the
+resource's); "Manage or cancel" is offered
 only while cancelling online is open."""
 
 from __future__ import annotations
@@ -45,6 +46,25 @@ async def test_the_member_reads_berlin_time_and_the_provider_new_york_time(
     assert "(America/New_York)" in cara.text() and "(Europe/Berlin)" not in cara.text()
     # the 24-hour cutoff of expert-call is said, in the member's zone
     assert "Online until" in mine.text() or "No longer possible online" in mine.text()
+
+
+async def test_a_provider_with_a_zone_in_her_profile_reads_her_emails_in_it(
+    owner: psycopg.Connection[Any], app_db_url: str, sink: SinkServer
+) -> None:
+    # Cara's resource is in New York; she works from Los Angeles and says so in her profile
+    owner.execute("UPDATE booking.users SET time_zone = 'America/Los_Angeles'"
+                  " WHERE email = 'cara@example.com'")
+    member = user_id(owner, demo.MEMBER_EMAIL)
+    at = slots(owner, "expert-call")[0]["starts_at"]
+    book(owner, "expert-call", at, attendee={"timezone": "Europe/Berlin"}, user=member)
+    await drain(app_db_url, sink)
+    [mine] = sink.handler.to(demo.MEMBER_EMAIL)
+    [cara] = sink.handler.to("cara@example.com")
+    los_angeles = at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert f"{los_angeles:%H:%M} {los_angeles.tzname()}" in str(cara.message["Subject"])
+    assert "(America/Los_Angeles)" in cara.text() and "(America/New_York)" not in cara.text()
+    assert f"When: {los_angeles:%A}" in description(cara) and "(America/Los_Angeles)" in description(cara)
+    assert "(Europe/Berlin)" in mine.text() and "America/Los_Angeles" not in mine.text()  # the member's own
 
 
 async def test_manage_or_cancel_only_while_cancelling_is_open(

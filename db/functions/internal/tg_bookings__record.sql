@@ -73,6 +73,7 @@ BEGIN
                'resource_name', r.name,
                'timezone', r.timezone,
                'attendee_timezone', coalesce(NEW.attendee_timezone, r.timezone),
+               'provider_timezone', coalesce(o.time_zone, r.timezone),  -- the owner's profile zone
                'cancellable_until', NEW.starts_at - make_interval(mins => s.cancellation_cutoff_minutes),
                'booked_at', NEW.created_at,
                'location', coalesce(s.venue, r.location),

@@ -10,10 +10,13 @@ import { WEEKDAYS, submitWith, table } from "./admin-common.js";
 
 const main = $("#main");
 const ACTIVE = new Set(["pending", "confirmed"]);
-const state = { view: "agenda", first: null, zone: "UTC", resources: [] };
+// zone: the provider's profile zone, else the first resource's; profileZone, when set, shows
+// every booking in it (else each booking in its resource's zone)
+const state = { view: "agenda", first: null, zone: "UTC", profileZone: null, resources: [] };
+const zoneOf = (b) => state.profileZone || b.timezone || state.zone;
 
 const list = (body) => (Array.isArray(body) ? body : body?.data || []);
-const when = (b) => `${formatDateTime(b.starts_at, b.timezone || state.zone)} – ${timeLabel(new Date(b.ends_at), b.timezone || state.zone)}`;
+const when = (b) => `${formatDateTime(b.starts_at, zoneOf(b))} – ${timeLabel(new Date(b.ends_at), zoneOf(b))}`;
 const who = (b) => [b.attendee?.name, b.attendee?.email].filter(Boolean).join(" · ") || "Guest";
 
 async function fetchBookings(params) {
@@ -86,7 +89,7 @@ async function cancelBooking(b, reload) {
 }
 
 async function moveBooking(b, reload) {
-  const tz = b.timezone || state.zone;
+  const tz = zoneOf(b);
   const dayInput = h("input", { type: "date", id: "move-day", value: wallClock(new Date(b.starts_at), tz).day,
     min: todayIn(tz), "aria-describedby": "move-hint" });
   const times = h("div", { class: "move-times", role: "group", "aria-label": "Free start times" });
@@ -161,7 +164,7 @@ function bookingItem(b, reload) {
   return h("li", { class: "booking-item", "data-reference": b.reference, "data-status": b.status },
     h("div", { class: "what" },
       h("strong", {}, `${b.service_name} · ${who(b)}`),
-      h("span", {}, `${when(b)} (${zoneName(b.timezone || state.zone, new Date(b.starts_at))})`),
+      h("span", {}, `${when(b)} (${zoneName(zoneOf(b), new Date(b.starts_at))})`),
       h("br"),
       h("span", { class: "muted" }, [b.resource_name, b.seats > 1 ? `${b.seats} seats` : null, b.notes ? `“${b.notes}”` : null]
         .filter(Boolean).join(" · ")),
@@ -346,7 +349,8 @@ async function start() {
       h("a", { class: "button", href: "/me" }, "My bookings"));
     return;
   }
-  state.zone = state.resources[0].timezone;
+  state.profileZone = user.time_zone || null;
+  state.zone = state.profileZone || state.resources[0].timezone;
   state.first = todayIn(state.zone);
   const segmented = h("div", { class: "segmented", role: "group", "aria-label": "View" },
     ["agenda", "week"].map((v) => h("button", { type: "button", "aria-pressed": String(v === state.view), "data-view": v,
