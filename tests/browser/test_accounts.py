@@ -131,6 +131,25 @@ def test_profile_password_change_signs_the_other_browser_out(pages: Pages) -> No
     assert not pages.errors
 
 
+def test_the_profile_zone_is_the_zone_times_are_shown_and_booked_in(pages: Pages, demo_url: str) -> None:
+    page = pages.new(timezone="Europe/Berlin")  # the browser's zone is not the profile's
+    login(page, demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD, next_path="/me/profile")
+    page.get_by_label("Time zone").select_option("Asia/Tokyo")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.locator("#details-status")).to_have_text("Your details are saved.")
+    page.goto("/me")
+    expect(page.locator("#main")).to_contain_text("Times shown in Asia/Tokyo")
+    open_calendar(page, "consultation")
+    expect(page.locator("#tz")).to_have_value("Asia/Tokyo")
+    first_free(page).click()
+    reference = book_open_dialog(page)
+    with psycopg.connect(demo_url) as c:  # the booking, and so the member's emails, use it
+        row = c.execute("SELECT attendee_timezone FROM booking.bookings WHERE reference = %s",
+                        (reference,)).fetchone()
+    assert row == ("Asia/Tokyo",)
+    assert not pages.errors
+
+
 def _answer_in_dialog(page: Page) -> str:
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Your name").fill("Quinn Question")

@@ -69,12 +69,14 @@ export function zoneName(tz, date = new Date()) {
   return part ? part.value : tz;
 }
 
-/** The zone chosen on the booking page (remembered in localStorage), else the browser's:
- *  the dashboard and /me show times in it too (issue 14). */
+/** The zone chosen on the booking page on this device (remembered in localStorage), else the
+ *  signed-in member's profile zone, else the browser's: the booking page, the dashboard and
+ *  /me show times in it (issue 14). Saving the profile makes its zone the device's choice. */
 export const ZONE_KEY = "booker.tz";
 export function chosenZone() {
   try {
-    return localStorage.getItem(ZONE_KEY) || browserZone();
+    return localStorage.getItem(ZONE_KEY) || JSON.parse(localStorage.getItem("booker.user") || "null")?.time_zone
+      || browserZone();
   } catch {
     return browserZone();
   }

@@ -4,7 +4,7 @@ import { ApiError, api, currentUser } from "../api.js";
 import { setupPage } from "../layout.js";
 import { LiveFeed, POLL_MS } from "../live.js";
 import {
-  addDays, addMonths, allZones, browserZone, dayLabel, rangeFor, startOfMonth, startOfWeek, timeLabel,
+  addDays, addMonths, allZones, chosenZone, dayLabel, rangeFor, startOfMonth, startOfWeek, timeLabel,
   todayIn, wallClock, zoneName,
 } from "../time.js";
 import { $, $$, announce, clear, debounce, field, h, money, openDialog, showFieldErrors, spinner } from "../ui.js";
@@ -18,7 +18,7 @@ const params = new URLSearchParams(location.search);
 
 const state = {
   service: null,
-  tz: localStorage.getItem(TZ_KEY) || browserZone(),
+  tz: chosenZone(),
   view: "week",
   anchor: null, // first day of the shown week, or first day of the shown month
   slots: new Map(), // ms -> slot

@@ -2,7 +2,7 @@
 // other sign-ins end; this one gets a fresh token through the kept refresh cookie).
 import { ApiError, api, refresh } from "../api.js";
 import { setupPage } from "../layout.js";
-import { allZones } from "../time.js";
+import { ZONE_KEY, allZones } from "../time.js";
 import { $, announce, clear, field, h, showFieldErrors, spinner } from "../ui.js";
 import { passwordProblem } from "./register.js";
 
@@ -41,7 +41,12 @@ function detailsForm(me) {
         body: { name, time_zone: form.elements.time_zone.value || null } }));
       status.textContent = "Your details are saved.";
       announce(status.textContent);
-      localStorage.setItem("booker.user", JSON.stringify({ ...(JSON.parse(localStorage.getItem("booker.user") || "{}")), name: updated.name }));
+      localStorage.setItem("booker.user", JSON.stringify({ ...(JSON.parse(localStorage.getItem("booker.user") || "{}")),
+        name: updated.name, time_zone: updated.time_zone }));
+      // the saved zone is what this device shows from now on (chosenZone); "each place's own"
+      // forgets the device's choice
+      if (updated.time_zone) localStorage.setItem(ZONE_KEY, updated.time_zone);
+      else localStorage.removeItem(ZONE_KEY);
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.errors).length) showFieldErrors(form, err.errors, error);
       else error.textContent = err.message;
