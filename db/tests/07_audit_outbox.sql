@@ -42,7 +42,7 @@ SELECT is(pg_temp.payload(pg_temp.bid('m1'), 'customer_confirmed')
             "ends_at": "2038-10-04T09:00:00+00:00", "old_starts_at": null, "old_ends_at": null, "seats": 1,
             "price": 50.00, "currency": "EUR", "reason": null, "notes": null, "service_slug": "consult",
             "service_name": "Consultation", "resource_slug": "room-a", "resource_name": "Room A",
-            "timezone": "Europe/Berlin", "attendee_timezone": "Europe/Berlin",
+            "timezone": "Europe/Berlin", "attendee_timezone": "Europe/Berlin", "provider_timezone": "Europe/Berlin",
             "cancellable_until": "2038-10-04T08:00:00+00:00",
             "location": "Berlin, floor 1", "attendee_name": "Max Member",
             "attendee_email": "member@test.example", "provider_name": "Pia Provider",
