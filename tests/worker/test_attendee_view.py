@@ -1,7 +1,6 @@
 """Issue 14 in the emails, through a real SMTP sink: the attendee's messages and invitation
 text show the booker's zone, the provider's the provider's (her profile's, else the
-resource's); "Manage or cancel" is offered
-only while cancelling online is open."""
+resource's); "Manage or cancel" is offered only while cancelling online is open."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 // Calendar arithmetic on plain dates ("YYYY-MM-DD", time-zone free) plus the few
 // conversions between instants and wall-clock time in an IANA zone that the calendar needs.
+import { currentUser } from "./api.js";
 
 const DAY = 86400000;
 const keyFormatters = new Map();
@@ -75,8 +76,7 @@ export function zoneName(tz, date = new Date()) {
 export const ZONE_KEY = "booker.tz";
 export function chosenZone() {
   try {
-    return localStorage.getItem(ZONE_KEY) || JSON.parse(localStorage.getItem("booker.user") || "null")?.time_zone
-      || browserZone();
+    return localStorage.getItem(ZONE_KEY) || currentUser()?.time_zone || browserZone();
   } catch {
     return browserZone();
   }
