@@ -529,7 +529,8 @@ PATHS.update({
         "Send me a new verification email (sent: false when already verified)",
         _ok(202, obj({"sent": BOOL, "detail": STR})), (401, 429), auth="required", tags=A)},
     f"{API}/me/profile": {"patch": op(
-        "Change my name and/or time zone (null: each resource's own zone)", _ok(200, ref("User")), (401,),
+        "Change my name and/or time zone (null: each resource's own zone; a provider's emails and "
+        "workspace use it)", _ok(200, ref("User")), (401,),
         body=obj({"name": {"type": "string", "maxLength": 200}, "time_zone": nullable(STR)}),
         auth="required", tags=A)},
 })
